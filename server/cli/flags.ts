@@ -1,0 +1,45 @@
+// Every command and flag the CLI knows: one table that parsing, help and the README's configuration table follow.
+
+export const COMMANDS = {
+  start: 'Start the inspector, the ingress and the emulator (the default command).',
+  emulator: 'Run only the miaPOS emulator.',
+  verify: 'Verify a callback file (or - for stdin) and explain the verdict.',
+  help: 'Show this help.',
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export interface FlagSpec {
+  name: string;
+  type: 'string' | 'number' | 'boolean';
+  description: string;
+  commands: readonly CommandName[];
+  /** Environment variable read when the flag is not given. */
+  env?: string;
+  /** Value used when neither flag nor env var is given (shown in help). */
+  defaultValue?: string | number | boolean;
+  /** Allowed values for a string flag. */
+  choices?: readonly string[];
+  /** Argument name shown in help. */
+  argName?: string;
+}
+
+const SERVE: readonly CommandName[] = ['start', 'emulator'];
+
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'help', type: 'boolean', description: 'Show help for the command.', commands: ['start', 'emulator', 'verify', 'help'] },
+  { name: 'data-dir', type: 'string', argName: 'dir', env: 'MIAHOOK_DATA_DIR', defaultValue: './.miahook', description: 'Where captures, keys and runtime.json are kept.', commands: SERVE },
+  { name: 'port', type: 'number', argName: 'n', env: 'MIAHOOK_PORT', defaultValue: 4600, description: 'Inspector listener port (UI, API, WebSocket). 0 picks a free port.', commands: ['start'] },
+  { name: 'ingress-port', type: 'number', argName: 'n', env: 'MIAHOOK_INGRESS_PORT', defaultValue: 4601, description: 'Ingress listener port (POST /callback). 0 picks a free port.', commands: ['start'] },
+  { name: 'emulator-port', type: 'number', argName: 'n', env: 'MIAHOOK_EMULATOR_PORT', defaultValue: 4602, description: 'Emulator listener port (the miaPOS API). 0 picks a free port.', commands: SERVE },
+  { name: 'error-style', type: 'string', argName: 'style', env: 'MIAHOOK_ERROR_STYLE', defaultValue: 'observed', choices: ['observed', 'documented'], description: 'Emulator error bodies: observed {errorCode,errorMessage} or documented {error:{code,message,requestId}}.', commands: SERVE },
+  { name: 'emulator-speed', type: 'number', argName: 'x', env: 'MIAHOOK_EMULATOR_SPEED', defaultValue: 1, description: 'Emulator clock speed-up: 10 makes PENDING come after 0.5 s instead of 5 s.', commands: SERVE },
+  { name: 'emulator-ttl', type: 'number', argName: 'seconds', env: 'MIAHOOK_EMULATOR_TTL', defaultValue: 300, description: 'Seconds before an unpaid emulator payment EXPIRES (divided by --emulator-speed).', commands: SERVE },
+  { name: 'public-key', type: 'string', argName: 'file|base64', description: 'Public key to verify with: a PEM file, a file or text of base64 DER, or the {publicKey} JSON.', commands: ['verify'] },
+  { name: 'json', type: 'boolean', description: 'Print the verdict object as JSON.', commands: ['verify'] },
+];
+
+/** Flags that apply to a command. */
+export function listFlags(command: CommandName): FlagSpec[] {
+  return FLAGS.filter((flag) => flag.commands.includes(command));
+}

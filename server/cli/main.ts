@@ -1,0 +1,36 @@
+// The CLI entry: parses argv, runs one command, turns errors into messages and exit codes.
+
+import { formatCommandHelp, formatHelp } from './help.ts';
+import { EXIT, type CliIo } from './io.ts';
+import { parseArgs, UsageError } from './parse-args.ts';
+import { runVerify } from './commands/verify.ts';
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.command === 'help' || (args.flags.help && argv.length === 1 && argv[0]!.startsWith('-'))) {
+      io.stdout.write(`${formatHelp()}\n`);
+      return EXIT.ok;
+    }
+    if (args.flags.help) {
+      io.stdout.write(`${formatCommandHelp(args.command)}\n`);
+      return EXIT.ok;
+    }
+    switch (args.command) {
+      case 'verify':
+        return await runVerify(args, { ...io, stdin: io.stdin ?? process.stdin });
+      case 'start':
+      case 'emulator': {
+        const { runServe } = await import('./commands/serve.ts');
+        return await runServe(args, io);
+      }
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`miahook: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`miahook: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.failed;
+  }
+}
