@@ -35,6 +35,10 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'error-style', type: 'string', argName: 'style', env: 'MIAHOOK_ERROR_STYLE', defaultValue: 'observed', choices: ['observed', 'documented'], description: 'Emulator error bodies: observed {errorCode,errorMessage} or documented {error:{code,message,requestId}}.', commands: SERVE },
   { name: 'emulator-speed', type: 'number', argName: 'x', env: 'MIAHOOK_EMULATOR_SPEED', defaultValue: 1, description: 'Emulator clock speed-up: 10 makes PENDING come after 0.5 s instead of 5 s.', commands: SERVE },
   { name: 'emulator-ttl', type: 'number', argName: 'seconds', env: 'MIAHOOK_EMULATOR_TTL', defaultValue: 300, description: 'Seconds before an unpaid emulator payment EXPIRES (divided by --emulator-speed).', commands: SERVE },
+  { name: 'max-body', type: 'string', argName: 'size', env: 'MIAHOOK_MAX_BODY', defaultValue: '1mb', description: 'Largest callback body captured (bytes, or 512kb, 1mb); larger ones get 413.', commands: ['start'] },
+  { name: 'rate-limit', type: 'number', argName: 'n', env: 'MIAHOOK_RATE_LIMIT', defaultValue: 50, description: 'Callbacks per second accepted from one sender before 429; 0 turns the limit off.', commands: ['start'] },
+  { name: 'respond', type: 'string', argName: 'mode', env: 'MIAHOOK_RESPOND', defaultValue: 'accept', choices: ['accept', 'strict'], description: 'Ingress answers: accept (200 to every capture) or strict (400 unless the signature is valid, like a correct handler).', commands: ['start'] },
+  { name: 'keep', type: 'number', argName: 'n', env: 'MIAHOOK_KEEP', defaultValue: 10000, description: 'Captures kept; the oldest are evicted first.', commands: ['start'] },
   { name: 'public-key', type: 'string', argName: 'file|base64', description: 'Public key to verify with: a PEM file, a file or text of base64 DER, or the {publicKey} JSON.', commands: ['verify'] },
   { name: 'json', type: 'boolean', description: 'Print the verdict object as JSON.', commands: ['verify'] },
 ];

@@ -1,8 +1,60 @@
-// `miahook` / `miahook start` / `miahook emulator`: starts the listeners and runs until interrupted.
+// `miahook` / `miahook start` / `miahook emulator`: starts the listeners, prints where they are, runs until interrupted.
 
-import type { CliIo } from '../io.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMiahook } from '../../app/start-miahook.ts';
+import { startEmulatorOnly } from '../../app/start-emulator-only.ts';
+import { PROJECT_ROOT, UI_DIR } from '../../app/paths.ts';
+import { resolveConfig } from '../../config/resolve-config.ts';
+import { readDotenv } from '../../config/read-dotenv.ts';
+import { DataDirLockedError } from '../../data-dir/lock.ts';
+import { EXIT, type CliIo } from '../io.ts';
 import { UsageError, type ParsedArgs } from '../parse-args.ts';
+import { formatBanner } from './format-banner.ts';
 
-export async function runServe(_args: ParsedArgs, _io: CliIo): Promise<number> {
-  throw new UsageError('start is not built yet.');
+export async function runServe(args: ParsedArgs, io: CliIo): Promise<number> {
+  if (args.positionals.length) throw new UsageError(`"miahook ${args.command}" takes no arguments; got "${args.positionals.join(' ')}".`);
+  const config = resolveConfig(args, io.env, await readDotenv(io.cwd), io.cwd);
+  const log = (line: string) => io.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  let close: () => Promise<void>;
+  try {
+    if (config.command === 'emulator') {
+      const emulator = await startEmulatorOnly(config, log);
+      io.stdout.write(formatBanner({ emulatorUrl: emulator.url, credentials: emulator.credentials, dataDir: config.dataDir }));
+      close = () => emulator.close();
+    } else {
+      if (!existsSync(join(UI_DIR, 'index.html'))) await buildUi(log);
+      const instance = await startMiahook(config, { log });
+      io.stdout.write(formatBanner({ openUrl: instance.openUrl, ingressUrl: instance.ingressUrl, callbackUrl: instance.callbackUrl, emulatorUrl: instance.emulator.url, credentials: instance.emulator.credentials, dataDir: config.dataDir }));
+      close = () => instance.close();
+    }
+  } catch (error) {
+    if (error instanceof DataDirLockedError) throw new UsageError(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`A port is already in use (${(error as Error).message}). Stop what uses it, or pick other ports with --port, --ingress-port and --emulator-port (0 picks free ones).`);
+    throw error;
+  }
+  await waitForSignal();
+  log('stopping: flushing the store...');
+  await close();
+  log('stopped.');
+  return EXIT.ok;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+async function buildUi(log: (line: string) => void): Promise<void> {
+  log('building the inspector UI once (ui/dist is missing)...');
+  const { build } = await import('vite');
+  await build({ configFile: join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
 }

@@ -1,0 +1,91 @@
+// Builds the inspector model: the API's domain calls, over the store, the payment service and the emulator.
+
+import type { CaptureDetail, EmulatorInfo, StatusResponse } from '../../shared/api.ts';
+import type { CaptureListItem } from '../../shared/events.ts';
+import type { Capture } from '../../shared/records.ts';
+import { HttpError } from '../http/http-error.ts';
+import type { CaptureListQuery, InspectorModel } from '../inspector/inspector-model.ts';
+import type { PaymentService } from '../payments/payment-service.ts';
+import type { Store } from '../store/index.ts';
+import type { EmulatorHandle } from '../emulator/index.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { LabelledKey } from '../signature/keys.ts';
+
+export interface InspectorModelDeps {
+  store: Store;
+  payments: PaymentService;
+  bus: EventBus;
+  emulator: EmulatorHandle | null;
+  emulatorKey: LabelledKey | null;
+  status: () => StatusResponse;
+}
+
+export function buildInspectorModel(deps: InspectorModelDeps): InspectorModel {
+  const { store } = deps;
+  const requireCapture = (id: string): Capture => {
+    const capture = store.captures.get(id);
+    if (!capture) throw new HttpError(404, 'unknown_capture', `No capture ${id}: it was deleted, evicted by --keep, or never existed. GET /api/captures lists them.`);
+    return capture;
+  };
+  return {
+    status: deps.status,
+    listCaptures(query: CaptureListQuery) {
+      const page = store.captures.list(query);
+      return { items: page.items.map((capture) => toListItem(capture, store)), nextBefore: page.nextBefore, total: page.total, channels: store.captures.channels() };
+    },
+    getCapture(id): CaptureDetail {
+      const capture = requireCapture(id);
+      return {
+        ...capture,
+        json: parseJson(capture.bodyBase64),
+        deliveries: store.deliveries.listForCapture(id),
+        linkedPayment: capture.payment ? store.payments.get(capture.payment.paymentId) ?? null : null,
+      };
+    },
+    async deleteCapture(id) {
+      requireCapture(id);
+      await store.captures.delete(id);
+      deps.bus.emit({ type: 'capture-deleted', ids: [id] });
+    },
+    async clearCaptures() {
+      const count = await store.captures.clear();
+      deps.bus.emit({ type: 'capture-deleted', ids: 'all' });
+      return count;
+    },
+    listPayments: () => deps.payments.list(),
+    registerPayment: (input) => deps.payments.register(input),
+    refreshPayment: (paymentId) => deps.payments.refresh(paymentId),
+    simulatePayment: (paymentId, status) => deps.payments.simulate(paymentId, status),
+    emulatorInfo(): EmulatorInfo | null {
+      const { emulator, emulatorKey } = deps;
+      if (!emulator || !emulatorKey) return null;
+      const { secretKey: _secret, ...credentials } = emulator.credentials;
+      return {
+        baseUrl: emulator.url,
+        ...credentials,
+        publicKey: emulator.publicKeyBase64,
+        fingerprint: emulatorKey.fingerprint,
+        recentDeliveries: store.deliveries.listRecent({ kind: 'emulator-callback', limit: 50 }),
+      };
+    },
+    revealEmulatorSecret() {
+      if (!deps.emulator) throw new HttpError(409, 'not_emulator', 'The emulator is not running.');
+      return deps.emulator.credentials.secretKey;
+    },
+  };
+}
+
+/** A capture as the list shows it: without body and headers, with its latest delivery result. */
+export function toListItem(capture: Capture, store: Store): CaptureListItem {
+  const { bodyBase64: _body, headers: _headers, ...rest } = capture;
+  const deliveries = store.deliveries.listForCapture(capture.id);
+  return { ...rest, deliveryCount: deliveries.length, lastDeliveryStatus: deliveries.at(-1)?.response?.status ?? null };
+}
+
+function parseJson(bodyBase64: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(bodyBase64, 'base64').toString('utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,139 @@
+// The ingress listener: the only port the tunnel exposes. It captures POST /callback[/<channel>] byte-exact
+// and serves nothing private. Threat model: anyone on the internet can reach it; bodies are untrusted bytes,
+// senders may flood (per-sender 429), crawl slowly (header/request timeouts) or send huge bodies (413).
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Capture, HeaderPair } from '../../shared/records.ts';
+import { BodyTooLargeError, readBody } from './read-body.ts';
+import { identifySender } from './identify-sender.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+import type { CaptureRecorder } from './record-capture.ts';
+
+const CALLBACK_PATH = /^\/callback(?:\/([A-Za-z0-9_-]{1,64}))?\/?$/;
+
+export interface IngressOptions {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  rateLimit: number;
+  respond: 'accept' | 'strict';
+  record: CaptureRecorder;
+  /** Extra routes (probe, shared view) tried before the 404; return true when handled. */
+  extraRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface IngressHandle {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startIngress(options: IngressOptions): Promise<IngressHandle> {
+  const limiter = createRateLimiter(options.rateLimit);
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const server = createServer({
+    headersTimeout,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+    keepAliveTimeout: 5_000,
+  });
+  server.on('request', (request, response) => {
+    handleRequest(request, response, options, limiter).catch((error: unknown) => {
+      options.log?.(`ingress: could not store a capture: ${(error as Error).message}`);
+      if (!response.headersSent) sendJson(response, 500, { received: false, error: 'miahook could not store this callback; it was not kept. Check the terminal for the reason.' });
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${options.host}:${port}`,
+    port,
+    server,
+    close: () => (closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    })),
+  };
+}
+
+async function handleRequest(request: IncomingMessage, response: ServerResponse, options: IngressOptions, limiter: ReturnType<typeof createRateLimiter>): Promise<void> {
+  const receivedAt = new Date();
+  const path = (request.url ?? '/').split('?')[0]!;
+  const match = CALLBACK_PATH.exec(path);
+  if (!match) {
+    if (options.extraRoutes?.(request, response)) return;
+    request.resume();
+    sendJson(response, 404, { error: { code: 'not_found', message: 'This is the miahook ingress: it only captures POST /callback and POST /callback/<channel> (letters, digits, - and _).' } });
+    return;
+  }
+  if (request.method !== 'POST') {
+    request.resume();
+    response.setHeader('allow', 'POST');
+    sendJson(response, 405, { error: { code: 'method_not_allowed', message: `Send callbacks with POST to ${path}.` } });
+    return;
+  }
+  const remoteAddress = request.socket.remoteAddress ?? 'unknown';
+  const sender = identifySender(remoteAddress, request.headers['x-forwarded-for']);
+  if (!limiter.take(sender)) {
+    request.resume();
+    response.setHeader('retry-after', '1');
+    sendJson(response, 429, { error: { code: 'rate_limited', message: `Too many callbacks from ${sender}: the limit is ${options.rateLimit} per second (--rate-limit). Slow down and retry.` } });
+    return;
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(request, options.maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      response.setHeader('connection', 'close');
+      sendJson(response, 413, { error: { code: 'body_too_large', message: `The body is larger than ${options.maxBodyBytes} bytes, the --max-body limit; nothing was captured. A miaPOS callback is under 2 KB.` } });
+      return;
+    }
+    throw error;
+  }
+  const capture = await options.record({
+    method: request.method,
+    url: request.url ?? '/',
+    channel: match[1] ?? null,
+    headers: pairHeaders(request.rawHeaders),
+    body,
+    remoteAddress,
+    sender,
+    receivedAt,
+  });
+  answerCapture(response, capture, options.respond);
+}
+
+function answerCapture(response: ServerResponse, capture: Capture, mode: IngressOptions['respond']): void {
+  const verdict = capture.verification;
+  if (mode === 'strict' && verdict.verdict !== 'valid') {
+    sendJson(response, 400, { received: true, id: capture.id, error: `Rejected like a correct handler would: ${verdict.reason}` });
+    return;
+  }
+  sendJson(response, 200, { received: true, id: capture.id });
+}
+
+function pairHeaders(raw: string[]): HeaderPair[] {
+  const pairs: HeaderPair[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+  return pairs;
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-content-type-options': 'nosniff' });
+  response.end(text);
+}

@@ -1,0 +1,68 @@
+// Turns one received request into a verified, linked, stored capture: the heart of the tool's data flow.
+
+import { randomBytes } from 'node:crypto';
+import type { Capture, HeaderPair, PaymentRecord } from '../../shared/records.ts';
+import type { LabelledKey } from '../signature/keys.ts';
+import { readCallback } from '../signature/read-callback.ts';
+import { verifyReadCallback } from '../signature/verify.ts';
+import { findMismatches, summarizeCallback } from './summarize-capture.ts';
+
+/** A request as it came off the wire. */
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  channel: string | null;
+  headers: HeaderPair[];
+  body: Buffer;
+  remoteAddress: string;
+  sender: string;
+  receivedAt: Date;
+}
+
+export interface CaptureRecorderDeps {
+  /** Resolves only once the capture is on disk. */
+  appendCapture(draft: Omit<Capture, 'seq'>): Promise<Capture>;
+  findPayment(paymentId: string): PaymentRecord | undefined;
+  /** The keys to verify with: the active backend's first, other known keys after (for diagnosis). */
+  listKeys(): readonly LabelledKey[];
+  /** The id of the emulator delivery that sent exactly these bytes, if any. */
+  matchEmulatorDelivery(body: Buffer): string | undefined;
+  /** Runs after the capture is stored (events, payment timeline, live forwarding); must not throw. */
+  afterCapture(capture: Capture): void;
+}
+
+export type CaptureRecorder = (request: ReceivedRequest) => Promise<Capture>;
+
+export function createCaptureRecorder(deps: CaptureRecorderDeps): CaptureRecorder {
+  return async (request) => {
+    const reading = readCallback(request.body);
+    const verification = verifyReadCallback(reading, deps.listKeys());
+    const summary = summarizeCallback(reading);
+    const payment = summary.paymentId ? deps.findPayment(summary.paymentId) : undefined;
+    const emulatorDeliveryId = deps.matchEmulatorDelivery(request.body);
+    const draft: Omit<Capture, 'seq'> = {
+      id: makeCaptureId(request.receivedAt),
+      receivedAt: request.receivedAt.toISOString(),
+      channel: request.channel,
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      bodyBase64: request.body.toString('base64'),
+      size: request.body.length,
+      remoteAddress: request.remoteAddress,
+      sender: request.sender,
+      verification,
+      summary,
+      payment: payment ? { paymentId: payment.paymentId, mismatches: findMismatches(summary, payment) } : null,
+      ...(emulatorDeliveryId ? { emulatorDeliveryId } : {}),
+    };
+    const capture = await deps.appendCapture(draft);
+    deps.afterCapture(capture);
+    return capture;
+  };
+}
+
+/** Time-ordered, unguessable enough to not collide: `cap_<ms base36>_<random>`. */
+export function makeCaptureId(at: Date): string {
+  return `cap_${at.getTime().toString(36)}${randomBytes(5).toString('hex')}`;
+}

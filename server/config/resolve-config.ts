@@ -1,0 +1,70 @@
+// Resolves the start-up configuration once, at the edge: flags > environment > .env file > defaults.
+
+import { resolve } from 'node:path';
+import { FLAGS, type CommandName } from '../cli/flags.ts';
+import { readFlagValue, UsageError, type FlagValue, type ParsedArgs } from '../cli/parse-args.ts';
+
+export interface Config {
+  command: CommandName;
+  dataDir: string;
+  host: string;
+  port: number;
+  ingressPort: number;
+  emulatorPort: number;
+  errorStyle: 'observed' | 'documented';
+  emulatorSpeed: number;
+  emulatorTtlSeconds: number;
+  maxBodyBytes: number;
+  rateLimit: number;
+  respond: 'accept' | 'strict';
+  keep: number;
+}
+
+/** Builds the Config of a serve command; throws UsageError naming the flag or variable at fault. */
+export function resolveConfig(args: ParsedArgs, env: Record<string, string | undefined>, dotenv: Record<string, string> = {}, cwd = '.'): Config {
+  const value = (name: string): FlagValue => {
+    const spec = FLAGS.find((flag) => flag.name === name);
+    if (!spec) throw new Error(`unknown flag ${name}`);
+    if (args.flags[name] !== undefined) return args.flags[name]!;
+    if (spec.env && env[spec.env] !== undefined && env[spec.env] !== '') return readFlagValue(spec, env[spec.env]!, `${spec.env}`);
+    if (spec.env && dotenv[spec.env] !== undefined) return readFlagValue(spec, dotenv[spec.env]!, `${spec.env} (in .env)`);
+    if (spec.defaultValue === undefined) throw new Error(`flag ${name} has no default`);
+    return spec.defaultValue;
+  };
+  const port = (name: string) => {
+    const n = value(name) as number;
+    if (!Number.isInteger(n) || n > 65535) throw new UsageError(`--${name} must be a port number 0-65535 (0 picks a free one), got ${n}.`);
+    return n;
+  };
+  const positive = (name: string) => {
+    const n = value(name) as number;
+    if (!(n > 0)) throw new UsageError(`--${name} must be greater than 0, got ${n}.`);
+    return n;
+  };
+  return {
+    command: args.command,
+    dataDir: resolve(cwd, value('data-dir') as string),
+    host: '127.0.0.1',
+    port: port('port'),
+    ingressPort: port('ingress-port'),
+    emulatorPort: port('emulator-port'),
+    errorStyle: value('error-style') as Config['errorStyle'],
+    emulatorSpeed: positive('emulator-speed'),
+    emulatorTtlSeconds: positive('emulator-ttl'),
+    maxBodyBytes: parseSize(value('max-body') as string),
+    rateLimit: value('rate-limit') as number,
+    respond: value('respond') as Config['respond'],
+    keep: Math.max(1, Math.floor(positive('keep'))),
+  };
+}
+
+/** Reads "1048576", "512kb", "1mb" into bytes. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m)?$/i.exec(text.trim());
+  if (!match) throw new UsageError(`--max-body must be a size like 1048576, 512kb or 1mb; got "${text}".`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1;
+  const bytes = Math.floor(Number(match[1]) * factor);
+  if (bytes < 1) throw new UsageError('--max-body must be at least 1 byte.');
+  return bytes;
+}

@@ -1,0 +1,86 @@
+// The inspector's /api routes: each parses the request, calls the model, sends the answer.
+
+import { Router, type Request } from 'express';
+import type { CaptureListQuery, InspectorModel } from './inspector-model.ts';
+import { HttpError } from '../http/http-error.ts';
+
+export function createApiRouter(model: InspectorModel): Router {
+  const router = Router();
+  router.get('/status', (_req, res) => void res.json(model.status()));
+  router.get('/captures', (req, res) => void res.json(model.listCaptures(readCaptureQuery(req))));
+  router.get('/captures/:id', (req, res) => void res.json(model.getCapture(param(req, 'id'))));
+  router.delete('/captures/:id', async (req, res) => {
+    await model.deleteCapture(param(req, 'id'));
+    res.json({ deleted: 1 });
+  });
+  router.delete('/captures', async (_req, res) => void res.json({ deleted: await model.clearCaptures() }));
+  router.get('/payments', (_req, res) => void res.json({ items: model.listPayments() }));
+  router.post('/payments', async (req, res) => void res.status(201).json(await model.registerPayment(req.body)));
+  router.get('/payments/:paymentId', async (req, res) => void res.json(await model.refreshPayment(param(req, 'paymentId'))));
+  router.post('/payments/:paymentId/simulate', async (req, res) => void res.json(await model.simulatePayment(param(req, 'paymentId'), req.body?.status)));
+  router.get('/emulator', (_req, res) => void res.json(requireEmulator(model)));
+  router.post('/emulator/reveal-secret', (_req, res) => {
+    requireEmulator(model);
+    res.setHeader('cache-control', 'no-store');
+    res.json({ secretKey: model.revealEmulatorSecret() });
+  });
+  if (model.replayCapture) {
+    const replay = model.replayCapture.bind(model);
+    router.post('/captures/:id/replay', async (req, res) => void res.json(await replay(param(req, 'id'), req.body ?? {})));
+  }
+  if (model.exportCaptures) {
+    const exportCaptures = model.exportCaptures.bind(model);
+    router.get('/export', (req, res) => {
+      const file = exportCaptures(String(req.query.format ?? 'json'));
+      res.setHeader('content-type', file.contentType);
+      res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
+      res.send(file.body);
+    });
+  }
+  if (model.setForwarding) {
+    const setForwarding = model.setForwarding.bind(model);
+    router.post('/forwarding', (req, res) => void res.json({ forwardTo: setForwarding(req.body?.target ?? null) }));
+  }
+  if (model.createShare && model.revokeShares) {
+    const createShare = model.createShare.bind(model);
+    const revokeShares = model.revokeShares.bind(model);
+    router.post('/share', async (req, res) => void res.status(201).json(await createShare(req.body?.ttlSeconds)));
+    router.delete('/share', (_req, res) => {
+      revokeShares();
+      res.json({ revoked: true });
+    });
+  }
+  router.use((req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} /api${req.path}. See the README's API list.`)));
+  return router;
+}
+
+function readCaptureQuery(req: Request): CaptureListQuery {
+  const q = req.query;
+  const number = (value: unknown, name: string) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new HttpError(400, 'bad_query', `${name} must be a whole number >= 0.`);
+    return n;
+  };
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const verdict = text(q.verdict);
+  if (verdict && !['valid', 'invalid', 'unverifiable'].includes(verdict)) throw new HttpError(400, 'bad_query', 'verdict must be valid, invalid or unverifiable.');
+  return {
+    limit: number(q.limit, 'limit'),
+    before: number(q.before, 'before'),
+    q: text(q.q),
+    channel: text(q.channel),
+    status: text(q.status),
+    verdict: verdict as CaptureListQuery['verdict'],
+  };
+}
+
+function param(req: Request, name: string): string {
+  return String(req.params[name]);
+}
+
+function requireEmulator(model: InspectorModel) {
+  const info = model.emulatorInfo();
+  if (!info) throw new HttpError(409, 'not_emulator', 'The emulator is not the active backend (sandbox mode).');
+  return info;
+}

@@ -1,0 +1,110 @@
+// The inspector listener: the built UI, the token-protected /api and the /ws event stream, on loopback only.
+// Threat model: hostile web pages in the developer's own browser (DNS rebinding, CSRF, cross-site WebSocket
+// hijacking). Answers: exact loopback Host names, own Origin only, a per-launch bearer token, JSON-only writes,
+// and never an Access-Control-Allow-Origin header.
+
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { HttpError } from '../http/http-error.ts';
+import { createAccessGuard, readBearer, readProtocolToken } from './access-guard.ts';
+import { createApiRouter } from './api-routes.ts';
+import type { InspectorModel } from './inspector-model.ts';
+import type { WsHub } from './ws-hub.ts';
+
+export interface InspectorOptions {
+  host: string;
+  port: number;
+  token: string;
+  model: InspectorModel;
+  hub: WsHub;
+  uiDir: string;
+  log?: (line: string) => void;
+}
+
+export interface InspectorHandle {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startInspector(options: InspectorOptions): Promise<InspectorHandle> {
+  let port = 0;
+  const guard = createAccessGuard(() => port, options.token);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  const checkHost: RequestHandler = (req, res, next) => {
+    if (guard.isAllowedHost(req.headers.host)) return next();
+    res.status(403).type('text/plain').send(`miahook refuses Host "${req.headers.host ?? ''}": open http://127.0.0.1:${port}/ instead.`);
+  };
+  const checkApiAccess: RequestHandler = (req, _res, next) => {
+    if (!guard.isAllowedOrigin(req.headers.origin)) return next(new HttpError(403, 'forbidden_origin', 'Cross-origin requests are refused; use the inspector page itself.'));
+    if (!guard.isToken(readBearer(req.headers.authorization))) return next(new HttpError(401, 'unauthorized', 'Send the launch token as "Authorization: Bearer <token>" (it is in the URL miahook printed, and in runtime.json).'));
+    if (!['GET', 'HEAD', 'DELETE'].includes(req.method) && !req.is('application/json')) {
+      return next(new HttpError(415, 'json_only', 'This route takes a JSON body: send "Content-Type: application/json".'));
+    }
+    next();
+  };
+
+  app.use(checkHost);
+  app.use((_req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('referrer-policy', 'no-referrer');
+    next();
+  });
+  app.use('/api', checkApiAccess, express.json({ limit: '2mb', inflate: false, type: 'application/json' }), createApiRouter(options.model));
+  if (existsSync(options.uiDir)) {
+    app.use((_req, res, next) => {
+      res.setHeader('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
+      next();
+    });
+    app.use(express.static(options.uiDir, { index: 'index.html', dotfiles: 'ignore' }));
+    app.get('/{*path}', (_req, res) => res.sendFile(join(options.uiDir, 'index.html')));
+  }
+  app.use(((error, _req, res, _next) => {
+    const status = error instanceof HttpError ? error.status : typeof error?.status === 'number' && error.status < 500 ? error.status : 500;
+    const code = error instanceof HttpError ? error.code : error?.type === 'entity.parse.failed' ? 'bad_json' : status === 413 ? 'too_large' : status < 500 ? 'bad_request' : 'internal';
+    const message = error instanceof HttpError ? error.message
+      : code === 'bad_json' ? 'The body is not valid JSON.'
+      : status < 500 ? String(error?.message ?? 'Bad request.')
+      : 'miahook hit an unexpected error; the terminal shows the details.';
+    if (status >= 500) options.log?.(`inspector: ${error?.stack ?? String(error)}`);
+    res.status(status).json({ error: { code, message } });
+  }) satisfies ErrorRequestHandler);
+
+  const server = createServer(app);
+  server.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: number, reason: string) => {
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/ws') return refuse(404, 'Not Found');
+    if (!guard.isAllowedHost(request.headers.host)) return refuse(403, 'Forbidden');
+    if (!guard.isAllowedOrigin(request.headers.origin)) return refuse(403, 'Forbidden');
+    const token = readProtocolToken(request.headers['sec-websocket-protocol']) ?? readBearer(request.headers.authorization);
+    if (!guard.isToken(token)) return refuse(401, 'Unauthorized');
+    options.hub.accept(request, socket, head);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${options.host}:${port}`,
+    port,
+    server,
+    close: () => (closing ??= new Promise<void>((resolve) => {
+      options.hub.close();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    })),
+  };
+}

@@ -1,0 +1,97 @@
+// The inspector HTTP API's request and answer shapes, shared by the server routes and the UI.
+
+import type { CaptureListItem, TunnelState } from './events.ts';
+import type { Language, PaymentStatus, PaymentType } from './protocol.ts';
+import type { Capture, Delivery, HeaderPair, PaymentRecord } from './records.ts';
+
+/** Every error answer: `{"error": {"code", "message"}}` with a fitting HTTP status. */
+export interface ApiError {
+  error: { code: string; message: string };
+}
+
+export interface StatusResponse {
+  version: string;
+  mode: 'emulator' | 'sandbox';
+  instanceId: string;
+  /** This view is a teammate's read-only share. */
+  readOnly: boolean;
+  urls: {
+    inspector: string | null;
+    ingress: string;
+    /** The URL to give miaPOS as callbackUrl (public when a tunnel is up). */
+    callback: string;
+    emulator: string | null;
+    public: string | null;
+  };
+  tunnel: TunnelState;
+  backend: { baseUrl: string; keyLabel: string | null; keyFingerprint: string | null };
+  respondMode: 'accept' | 'strict' | 'proxy';
+  forwardTo: string | null;
+  counts: { captures: number; payments: number; deliveries: number };
+}
+
+export interface CaptureListResponse {
+  items: CaptureListItem[];
+  /** Pass as `before` to get the next (older) page; null at the end. */
+  nextBefore: number | null;
+  total: number;
+  channels: string[];
+}
+
+export interface CaptureDetail extends Capture {
+  /** The body parsed as JSON, when it parses. */
+  json: unknown;
+  deliveries: Delivery[];
+  linkedPayment: PaymentRecord | null;
+}
+
+export interface NewPaymentRequest {
+  amount: number;
+  orderId?: string;
+  payDescription?: string;
+  currency?: string;
+  terminalId?: string;
+  language?: Language;
+  paymentType?: PaymentType;
+  clientName?: string;
+  clientPhone?: string;
+  clientEmail?: string;
+  callbackUrl?: string;
+  successUrl?: string;
+  failUrl?: string;
+}
+
+export interface PaymentListResponse {
+  items: PaymentRecord[];
+}
+
+export interface SimulateRequest {
+  status: Exclude<PaymentStatus, 'CREATED'>;
+}
+
+export interface EmulatorInfo {
+  baseUrl: string;
+  merchantId: string;
+  terminalId: string;
+  rtpTerminalId: string;
+  publicKey: string;
+  fingerprint: string;
+  recentDeliveries: Delivery[];
+}
+
+export type PresetName = 'duplicate' | 'tampered-amount' | 'status-downgrade' | 'extra-field' | 'amount-no-decimals';
+
+export interface ReplayRequest {
+  target?: string;
+  /** An edited body (text); the stored bytes when absent. */
+  body?: string;
+  headers?: HeaderPair[];
+  preset?: PresetName;
+  /** Emulator mode only: sign the edited result with the emulator key. */
+  resign?: boolean;
+}
+
+export interface ShareResponse {
+  url: string;
+  expiresAt: string;
+}

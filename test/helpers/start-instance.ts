@@ -1,0 +1,31 @@
+// Test helper: starts a real miahook (all three listeners on port 0) in a temp data dir, with a fast emulator.
+
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from '../../server/cli/parse-args.ts';
+import { resolveConfig, type Config } from '../../server/config/resolve-config.ts';
+import { startMiahook, type MiahookInstance } from '../../server/app/start-miahook.ts';
+
+export interface TestInstance extends MiahookInstance {
+  config: Config;
+  logs: string[];
+  /** fetch against the inspector API with the token. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export async function startTestInstance(options: { args?: string[]; dataDir?: string; ingressTimeouts?: { headersMs: number; requestMs: number } } = {}): Promise<TestInstance> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'miahook-test-')));
+  const argv = ['--port', '0', '--ingress-port', '0', '--emulator-port', '0', '--emulator-speed', '50', '--data-dir', dataDir, ...(options.args ?? [])];
+  const config = resolveConfig(parseArgs(argv), {}, {});
+  const logs: string[] = [];
+  const instance = await startMiahook(config, { log: (line) => logs.push(line), ingressTimeouts: options.ingressTimeouts });
+  return Object.assign(instance, {
+    config,
+    logs,
+    api: (path: string, init: RequestInit = {}) => fetch(`${instance.inspectorUrl}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${instance.token}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string> | undefined) },
+    }),
+  });
+}
