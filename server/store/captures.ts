@@ -1,0 +1,93 @@
+// The captures collection: durable appends, lookups, newest-first paging with filters and search, channels.
+
+import type { Capture } from '../../shared/records.ts';
+import { buildSearchText, clampLimit, makeCaptureFilter, pageCaptures, type CapturePage, type CaptureQuery } from './capture-query.ts';
+import type { Log } from './json-files.ts';
+import type { CollectionMeta, MetaFile } from './meta-file.ts';
+import { SegmentedCollection } from './segmented-collection.ts';
+
+export interface CaptureStore {
+  /** Assigns seq; resolves once a file holding the capture has been written and renamed into place. */
+  append(draft: Omit<Capture, 'seq'>): Promise<Capture>;
+  get(id: string): Capture | undefined;
+  /** Newest first. */
+  list(query: CaptureQuery): CapturePage;
+  /** Oldest first, seq > the given one. */
+  since(seq: number, limit?: number): Capture[];
+  update(id: string, change: (capture: Capture) => Capture): Promise<Capture | undefined>;
+  delete(id: string): Promise<boolean>;
+  /** Removes every capture; resolves with how many there were. */
+  clear(): Promise<number>;
+  count(): number;
+  /** Channel labels of stored captures, sorted. */
+  channels(): string[];
+}
+
+export interface CaptureCollectionOptions {
+  dataDir: string;
+  keep: number;
+  segmentSize: number;
+  meta: MetaFile;
+  log: Log;
+  /** Called with the ids of captures removed by delete or clear (not by eviction). */
+  onRemoved: (ids: string[]) => Promise<void>;
+}
+
+function isCapture(value: unknown): value is Capture {
+  const capture = value as Capture;
+  return typeof value === 'object' && value !== null && typeof capture.id === 'string' && Number.isSafeInteger(capture.seq) && capture.seq > 0 &&
+    typeof capture.bodyBase64 === 'string' && Array.isArray(capture.headers) && typeof capture.verification === 'object' && capture.verification !== null &&
+    typeof capture.summary === 'object' && capture.summary !== null;
+}
+
+export async function openCaptures(options: CaptureCollectionOptions, loaded: CollectionMeta): Promise<{ captures: CaptureStore; flush: () => Promise<void> }> {
+  const searchTexts = new WeakMap<Capture, string>();
+  const channelCounts = new Map<string, number>();
+  const collection = await SegmentedCollection.load<Capture>({
+    dataDir: options.dataDir,
+    name: 'captures',
+    segmentSize: options.segmentSize,
+    keep: options.keep,
+    meta: options.meta,
+    log: options.log,
+    isRecord: isCapture,
+    onAdd(capture) {
+      searchTexts.set(capture, buildSearchText(capture));
+      if (capture.channel !== null) channelCounts.set(capture.channel, (channelCounts.get(capture.channel) ?? 0) + 1);
+    },
+    onRemove(capture) {
+      if (capture.channel === null) return;
+      const left = (channelCounts.get(capture.channel) ?? 1) - 1;
+      if (left > 0) channelCounts.set(capture.channel, left);
+      else channelCounts.delete(capture.channel);
+    },
+  }, loaded);
+  const searchText = (capture: Capture) => searchTexts.get(capture) ?? buildSearchText(capture);
+
+  const captures: CaptureStore = {
+    append: (draft) => collection.append(draft),
+    get: (id) => collection.get(id),
+    list(query) {
+      const endIndex = query.before === undefined ? collection.size : collection.lowerBound(query.before);
+      return pageCaptures(collection.records, endIndex, clampLimit(query.limit), makeCaptureFilter(query, searchText));
+    },
+    since(seq, limit) {
+      const start = collection.lowerBound(seq + 1);
+      return collection.records.slice(start, limit === undefined ? undefined : start + Math.max(0, limit));
+    },
+    update: (id, change) => collection.update(id, change),
+    async delete(id) {
+      const removed = await collection.remove([id]);
+      if (removed.length > 0) await options.onRemoved([id]);
+      return removed.length > 0;
+    },
+    async clear() {
+      const removed = await collection.remove(collection.records.map((capture) => capture.id));
+      if (removed.length > 0) await options.onRemoved(removed.map((capture) => capture.id));
+      return removed.length;
+    },
+    count: () => collection.size,
+    channels: () => [...channelCounts.keys()].sort(),
+  };
+  return { captures, flush: () => collection.flush() };
+}

@@ -1,0 +1,81 @@
+// The durable store under the data dir: captures, deliveries and payments, through lowdb, acknowledged on disk.
+
+import { mkdir } from 'node:fs/promises';
+import type { Capture, Delivery, DeliveryKind, PaymentRecord } from '../../shared/records.ts';
+import type { CapturePage, CaptureQuery } from './capture-query.ts';
+import { openCaptures, type CaptureStore } from './captures.ts';
+import { openDeliveries, type DeliveryStore } from './deliveries.ts';
+import { MetaFile } from './meta-file.ts';
+import { openPayments, type PaymentStore } from './payments.ts';
+
+export type { CapturePage, CaptureQuery, CaptureStore, DeliveryStore, PaymentStore };
+export type { Capture, Delivery, DeliveryKind, PaymentRecord };
+
+export const DEFAULT_KEEP = 10_000;
+export const DEFAULT_SEGMENT_SIZE = 200;
+/** Deliveries are kept up to this many times `keep`, oldest evicted first. */
+export const DELIVERIES_PER_KEPT_CAPTURE = 5;
+
+export interface StoreOptions {
+  dataDir: string;
+  /** Captures kept; the oldest are evicted beyond it. Default 10,000. */
+  keep?: number;
+  /** Records per segment file. Default 200. */
+  segmentSize?: number;
+  /** Warnings (a corrupt file moved aside, a failed background write). */
+  log?: (line: string) => void;
+}
+
+export interface Store {
+  captures: CaptureStore;
+  deliveries: DeliveryStore;
+  payments: PaymentStore;
+  /** Flushes pending writes; idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (or creates) the store under `dataDir`. Every record is held in memory; a write rewrites only
+ * the segment file it touched (tmp file + rename, by lowdb's JSONFile). One process per data dir: take
+ * the data-dir lock (server/data-dir/lock.ts) before opening.
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const keep = positiveInteger(options.keep ?? DEFAULT_KEEP, 'keep');
+  const segmentSize = positiveInteger(options.segmentSize ?? DEFAULT_SEGMENT_SIZE, 'segmentSize');
+  const log = options.log ?? ((line: string) => console.warn(line));
+  await mkdir(options.dataDir, { recursive: true });
+  const { meta, loaded, salvagedMaxSeq } = await MetaFile.open(options.dataDir, log);
+  // A damaged meta.json: the seqs its text still shows must not be handed out again.
+  for (const collection of [loaded.captures, loaded.deliveries]) collection.lastSeq = Math.max(collection.lastSeq, salvagedMaxSeq);
+  const shared = { dataDir: options.dataDir, segmentSize, meta, log };
+  const deliveries = await openDeliveries({ ...shared, keep: keep * DELIVERIES_PER_KEPT_CAPTURE }, loaded.deliveries);
+  const captures = await openCaptures({ ...shared, keep, onRemoved: deliveries.removeForCaptures }, loaded.captures);
+  const payments = await openPayments(options.dataDir, log);
+
+  let closing: Promise<void> | null = null;
+  const guard = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A): Promise<R> =>
+    closing ? Promise.reject(new Error('The store is closed.')) : fn(...args);
+  return {
+    captures: {
+      ...captures.captures,
+      append: guard(captures.captures.append),
+      update: guard(captures.captures.update),
+      delete: guard(captures.captures.delete),
+      clear: guard(captures.captures.clear),
+    },
+    deliveries: { ...deliveries.deliveries, append: guard(deliveries.deliveries.append) },
+    payments: { ...payments.payments, put: guard(payments.payments.put) },
+    close() {
+      closing ??= (async () => {
+        await Promise.all([captures.flush(), deliveries.flush(), payments.flush()]);
+        await meta.flush();
+      })();
+      return closing;
+    },
+  };
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
+  return value;
+}

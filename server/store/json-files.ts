@@ -1,0 +1,56 @@
+// Reads the store's JSON files through lowdb, and moves a corrupt one aside instead of replacing it.
+
+import { readFile, rename, unlink } from 'node:fs/promises';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+
+export type Log = (line: string) => void;
+
+/** One JSON file handled by lowdb (never JSONFilePreset: it silently uses memory under NODE_ENV=test). */
+export function openJsonFile<T>(path: string, defaults: T): Low<T> {
+  return new Low<T>(new JSONFile<T>(path), defaults);
+}
+
+export type ReadResult<T> = { kind: 'missing' } | { kind: 'ok'; data: T } | { kind: 'corrupt'; salvagedMaxSeq: number };
+
+/**
+ * Reads `db`'s file; when it does not parse or `isValid` rejects it, moves it to
+ * `<path>.corrupt-<timestamp>` with a warning and reports the highest `"seq"` its text still shows.
+ */
+export async function readOrSetAside<T>(db: Low<T>, path: string, isValid: (data: unknown) => data is T, log: Log): Promise<ReadResult<T>> {
+  let problem: string;
+  try {
+    const data = await (db.adapter.read() as Promise<unknown>);
+    if (data === null) return { kind: 'missing' };
+    if (isValid(data)) {
+      db.data = data;
+      return { kind: 'ok', data };
+    }
+    problem = 'it is valid JSON but not the shape miahook writes';
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    problem = `it is not valid JSON (${error.message})`;
+  }
+  const salvagedMaxSeq = await readMaxSeq(path);
+  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  await rename(path, aside);
+  log(`warning: ${path} could not be read: ${problem}. It was moved to ${aside} and the rest of the data dir was loaded; nothing in it was deleted.`);
+  return { kind: 'corrupt', salvagedMaxSeq };
+}
+
+/** Removes a file; a file already gone is fine. */
+export async function removeFile(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/** The highest `"seq": N` in a file's raw text, so sequence numbers in a damaged file are not handed out again. */
+async function readMaxSeq(path: string): Promise<number> {
+  const text = await readFile(path, 'latin1').catch(() => '');
+  let max = 0;
+  for (const match of text.matchAll(/"seq"\s*:\s*(\d{1,15})/g)) max = Math.max(max, Number(match[1]));
+  return max;
+}

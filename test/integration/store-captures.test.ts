@@ -1,0 +1,148 @@
+// The store's captures on real files: append/get, newest-first paging, filters, search, update, delete, reopen.
+
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Capture } from '../../shared/records.ts';
+import type { VerdictKind } from '../../shared/verdict.ts';
+import { openStore, type Store } from '../../server/store/index.ts';
+
+let dataDir: string;
+let store: Store;
+const warnings: string[] = [];
+
+function draft(id: string, fields: { channel?: string | null; status?: string; verdict?: VerdictKind; body?: string | Buffer; sender?: string } = {}): Omit<Capture, 'seq'> {
+  const body = Buffer.from(fields.body ?? `{"result":{"orderId":"order-${id}"}}`);
+  return {
+    id,
+    receivedAt: new Date().toISOString(),
+    channel: fields.channel ?? null,
+    method: 'POST',
+    url: fields.channel ? `/callback/${fields.channel}` : '/callback',
+    headers: [['Content-Type', 'application/json']],
+    bodyBase64: body.toString('base64'),
+    size: body.length,
+    remoteAddress: '127.0.0.1',
+    sender: fields.sender ?? '127.0.0.1',
+    verification: { verdict: fields.verdict ?? 'valid', reason: `Verdict for ${id}.`, canonical: null, fields: [], key: null, diagnosis: null },
+    summary: { status: fields.status ?? 'SUCCESS', orderId: `order-${id}` },
+    payment: null,
+  };
+}
+
+const ids = (captures: Capture[]) => captures.map((capture) => capture.id);
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'miahook-store-captures-'));
+  warnings.length = 0;
+  store = await openStore({ dataDir, segmentSize: 3, log: (line) => warnings.push(line) });
+});
+
+afterEach(async () => {
+  await store.close();
+  expect(warnings).toEqual([]);
+});
+
+describe('store captures', () => {
+  it('assigns increasing seq and returns what it stored', async () => {
+    const first = await store.captures.append(draft('a'));
+    const second = await store.captures.append(draft('b'));
+    expect([first.seq, second.seq]).toEqual([1, 2]);
+    expect(store.captures.get('a')).toEqual(first);
+    expect(store.captures.get('missing')).toBeUndefined();
+    expect(store.captures.count()).toBe(2);
+    await expect(store.captures.append(draft('a'))).rejects.toThrow(/already stored/);
+  });
+
+  it('pages newest first with the before cursor', async () => {
+    for (let i = 1; i <= 7; i++) await store.captures.append(draft(`c${i}`));
+    const first = store.captures.list({ limit: 3 });
+    expect(ids(first.items)).toEqual(['c7', 'c6', 'c5']);
+    expect(first).toMatchObject({ total: 7, nextBefore: 5 });
+    const second = store.captures.list({ limit: 3, before: first.nextBefore! });
+    expect(ids(second.items)).toEqual(['c4', 'c3', 'c2']);
+    const last = store.captures.list({ limit: 3, before: second.nextBefore! });
+    expect(ids(last.items)).toEqual(['c1']);
+    expect(last.nextBefore).toBeNull();
+    expect(store.captures.list({}).items).toHaveLength(7);
+    expect(store.captures.list({ limit: 10_000 }).items).toHaveLength(7);
+    expect(ids(store.captures.since(5))).toEqual(['c6', 'c7']);
+    expect(ids(store.captures.since(0, 2))).toEqual(['c1', 'c2']);
+  });
+
+  it('filters by channel, status, verdict and searches text case-insensitively', async () => {
+    await store.captures.append(draft('one', { channel: 'alice', status: 'SUCCESS', verdict: 'valid' }));
+    await store.captures.append(draft('two', { channel: 'bob', status: 'FAILED', verdict: 'invalid' }));
+    await store.captures.append(draft('three', { channel: 'alice', status: 'FAILED', verdict: 'unverifiable', body: '{"note":"Hello Needle"}' }));
+    await store.captures.append(draft('four', { body: Buffer.from([0xff, 0x00, 0xfe]), sender: '203.0.113.9' }));
+
+    expect(ids(store.captures.list({ channel: 'alice' }).items)).toEqual(['three', 'one']);
+    expect(ids(store.captures.list({ channel: '' }).items)).toEqual(['four']);
+    expect(ids(store.captures.list({ status: 'failed' }).items)).toEqual(['three', 'two']);
+    expect(ids(store.captures.list({ verdict: 'invalid' }).items)).toEqual(['two']);
+    expect(ids(store.captures.list({ q: 'NEEDLE' }).items)).toEqual(['three']);
+    expect(ids(store.captures.list({ q: 'order-two' }).items)).toEqual(['two']);
+    expect(ids(store.captures.list({ q: '203.0.113' }).items)).toEqual(['four']);
+    expect(ids(store.captures.list({ q: 'verdict for one' }).items)).toEqual(['one']);
+    const page = store.captures.list({ channel: 'alice', status: 'failed', limit: 1 });
+    expect(page).toMatchObject({ total: 1, nextBefore: null });
+    const paged = store.captures.list({ status: 'failed', limit: 1 });
+    expect(ids(paged.items)).toEqual(['three']);
+    expect(paged).toMatchObject({ total: 2, nextBefore: 3 });
+    expect(ids(store.captures.list({ status: 'failed', limit: 1, before: 3 }).items)).toEqual(['two']);
+    expect(store.captures.channels()).toEqual(['alice', 'bob']);
+  });
+
+  it('updates in place, keeping id and seq, and the search text follows', async () => {
+    const stored = await store.captures.append(draft('u'));
+    const updated = await store.captures.update('u', (capture) => ({ ...capture, seq: 99, id: 'other', summary: { status: 'REFUNDED' } }));
+    expect(updated).toMatchObject({ id: 'u', seq: stored.seq, summary: { status: 'REFUNDED' } });
+    expect(ids(store.captures.list({ q: 'refunded' }).items)).toEqual(['u']);
+    expect(await store.captures.update('missing', (capture) => capture)).toBeUndefined();
+  });
+
+  it('keeps everything across close and reopen, and seq continues', async () => {
+    for (let i = 1; i <= 5; i++) await store.captures.append(draft(`p${i}`, { channel: 'keep' }));
+    await store.captures.update('p2', (capture) => ({ ...capture, summary: { status: 'CHANGED' } }));
+    await store.close();
+    store = await openStore({ dataDir, segmentSize: 3, log: (line) => warnings.push(line) });
+    expect(store.captures.count()).toBe(5);
+    expect(store.captures.get('p2')?.summary.status).toBe('CHANGED');
+    expect(store.captures.channels()).toEqual(['keep']);
+    expect((await store.captures.append(draft('p6'))).seq).toBe(6);
+  });
+
+  it('persists delete and clear, never reusing a seq', async () => {
+    for (let i = 1; i <= 5; i++) await store.captures.append(draft(`d${i}`));
+    expect(await store.captures.delete('d5')).toBe(true);
+    expect(await store.captures.delete('d5')).toBe(false);
+    expect(await store.captures.delete('d2')).toBe(true);
+    await store.close();
+    store = await openStore({ dataDir, segmentSize: 3, log: (line) => warnings.push(line) });
+    expect(ids(store.captures.list({}).items)).toEqual(['d4', 'd3', 'd1']);
+    expect((await store.captures.append(draft('d6'))).seq).toBe(6);
+    expect(await store.captures.clear()).toBe(4);
+    expect(store.captures.count()).toBe(0);
+    await store.close();
+    store = await openStore({ dataDir, segmentSize: 3, log: (line) => warnings.push(line) });
+    expect(store.captures.count()).toBe(0);
+    expect(store.captures.channels()).toEqual([]);
+    expect((await store.captures.append(draft('d7'))).seq).toBe(7);
+  });
+
+  it('does not reuse the seq of a deleted newest capture after a restart without close (a crash)', async () => {
+    for (let i = 1; i <= 4; i++) await store.captures.append(draft(`k${i}`));
+    await store.captures.delete('k4');
+    // The first store is abandoned without close(): only what its acknowledged writes left on disk counts.
+    store = await openStore({ dataDir, segmentSize: 3, log: (line) => warnings.push(line) });
+    expect(ids(store.captures.list({}).items)).toEqual(['k3', 'k2', 'k1']);
+    expect((await store.captures.append(draft('k5'))).seq).toBe(5);
+  });
+
+  it('refuses writes after close, and close is idempotent', async () => {
+    await store.close();
+    await store.close();
+    await expect(store.captures.append(draft('late'))).rejects.toThrow(/closed/);
+  });
+});
