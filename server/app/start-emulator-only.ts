@@ -8,7 +8,7 @@ import { startEmulator, type EmulatorHandle } from '../emulator/index.ts';
 
 export async function startEmulatorOnly(config: Config, log: (line: string) => void): Promise<EmulatorHandle> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const lock = await acquireDataDirLock(config.dataDir);
+  const lock = await acquireDataDirLock(config.dataDir, { log });
   let emulator: EmulatorHandle;
   try {
     emulator = await startEmulator({

@@ -43,7 +43,7 @@ export interface StartOptions {
 export async function startMiahook(config: Config, options: StartOptions): Promise<MiahookInstance> {
   const { log } = options;
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const lock = await acquireDataDirLock(config.dataDir);
+  const lock = await acquireDataDirLock(config.dataDir, { log });
   const cleanups: Array<() => Promise<void> | void> = [() => lock.release()];
   const cleanUp = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -121,7 +121,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       backend: { baseUrl: emulator.url, keyLabel: emulatorKey.label, keyFingerprint: emulatorKey.fingerprint },
       respondMode: config.respond,
       forwardTo: null,
-      counts: { captures: store.captures.count(), payments: store.payments.list().length, deliveries: store.deliveries.listRecent({ limit: 1_000_000 }).length },
+      counts: { captures: store.captures.count(), payments: store.payments.list().length, deliveries: store.deliveries.count() },
     });
     const model = buildInspectorModel({ store, payments, bus, emulator, emulatorKey, status });
     inspector = await startInspector({ host: config.host, port: config.port, token, model, hub, uiDir: options.uiDir ?? UI_DIR, log });

@@ -4,6 +4,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Capture, HeaderPair } from '../../shared/records.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
 import { identifySender } from './identify-sender.ts';
@@ -21,6 +22,8 @@ export interface IngressOptions {
   record: CaptureRecorder;
   /** Extra routes (probe, shared view) tried before the 404; return true when handled. */
   extraRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /** WebSocket upgrades (the shared view's stream); return true when handled. Others get 404. */
+  upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
   log?: (line: string) => void;
@@ -48,9 +51,15 @@ export async function startIngress(options: IngressOptions): Promise<IngressHand
       if (!response.headersSent) sendJson(response, 500, { received: false, error: 'miahook could not store this callback; it was not kept. Check the terminal for the reason.' });
     });
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
+  });
+  server.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    if (options.upgrade?.(request, socket, head)) return;
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

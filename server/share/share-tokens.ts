@@ -1,0 +1,51 @@
+// Read-only share links: JWTs (issuer, audience, expiry, id) signed with a per-instance key. Revoking every
+// link at once replaces the key, so no list of issued tokens is kept and none survives a restart.
+
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+
+const ISSUER = 'miahook';
+const AUDIENCE = 'miahook-share';
+const MAX_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface ShareTokens {
+  /** Issues a token valid for `ttlSeconds`. */
+  issue(ttlSeconds: number): Promise<{ token: string; expiresAt: Date }>;
+  /** True for a token this instance issued, not expired, not revoked. */
+  verify(token: string): Promise<boolean>;
+  revokeAll(): void;
+}
+
+export function createShareTokens(now: () => number = Date.now): ShareTokens {
+  let key = randomBytes(32);
+  return {
+    async issue(ttlSeconds) {
+      const seconds = Math.floor(ttlSeconds);
+      if (!Number.isFinite(seconds) || seconds < 60 || seconds > MAX_TTL_SECONDS) {
+        throw new RangeError(`ttlSeconds must be between 60 and ${MAX_TTL_SECONDS} (7 days).`);
+      }
+      const issuedAt = Math.floor(now() / 1000);
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setJti(randomUUID())
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + seconds)
+        .sign(key);
+      return { token, expiresAt: new Date((issuedAt + seconds) * 1000) };
+    },
+    async verify(token) {
+      if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) return false;
+      try {
+        await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: new Date(now()) });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    revokeAll() {
+      key = randomBytes(32);
+    },
+  };
+}
