@@ -10,6 +10,8 @@ import type { Store } from '../store/index.ts';
 import type { EmulatorHandle } from '../emulator/index.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { LabelledKey } from '../signature/keys.ts';
+import type { ReplayService } from '../replay/replay-service.ts';
+import type { ExportService } from '../export/export-service.ts';
 
 export interface InspectorModelDeps {
   store: Store;
@@ -18,6 +20,8 @@ export interface InspectorModelDeps {
   emulator: EmulatorHandle | null;
   emulatorKey: LabelledKey | null;
   status: () => StatusResponse;
+  replay: ReplayService;
+  exports: ExportService;
 }
 
 export function buildInspectorModel(deps: InspectorModelDeps): InspectorModel {
@@ -68,6 +72,14 @@ export function buildInspectorModel(deps: InspectorModelDeps): InspectorModel {
         recentDeliveries: store.deliveries.listRecent({ kind: 'emulator-callback', limit: 50 }),
       };
     },
+    replayCapture: (id, request) => deps.replay.replay(id, request),
+    exportCaptures: (format) => deps.exports.exportCaptures(format),
+    importCaptures: async (text, source) => {
+      const result = await deps.exports.importCaptures(text, source);
+      deps.bus.emit({ type: 'notice', level: 'info', message: `Imported ${result.imported} captures from ${source} (${result.skipped} already here).` });
+      return result;
+    },
+    setForwarding: (target) => deps.replay.setForwarding(target),
     revealEmulatorSecret() {
       if (!deps.emulator) throw new HttpError(409, 'not_emulator', 'The emulator is not running.');
       return deps.emulator.credentials.secretKey;

@@ -16,6 +16,9 @@ import { createWsHub } from '../inspector/ws-hub.ts';
 import { createMiaposClient } from '../miapos/miapos-client.ts';
 import { createPaymentService } from '../payments/payment-service.ts';
 import { readPublicKey } from '../signature/keys.ts';
+import { createReplayService } from '../replay/replay-service.ts';
+import { createExportService } from '../export/export-service.ts';
+import type { Capture } from '../../shared/records.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { buildInspectorModel, toListItem } from './build-inspector-model.ts';
 import { createDeliveryMatcher } from './emulator-delivery-matcher.ts';
@@ -83,6 +86,18 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       emit: (event) => bus.emit(event),
       simulate: (paymentId, status) => emulator.setOutcome(paymentId, status),
     });
+    const replay = createReplayService({
+      store,
+      emit: (event) => bus.emit(event),
+      configuredAppUrl: config.forwardTo,
+      allowHosts: config.allowTargets,
+      signText: (text) => emulator.signText(text),
+      listKeys: () => [emulatorKey],
+      log,
+    });
+    const forwardLive = (capture: Capture) => {
+      replay.forward(capture).catch((error: Error) => log(`could not forward capture ${capture.id}: ${error.message}`));
+    };
     const record = createCaptureRecorder({
       appendCapture: (draft) => store.captures.append(draft),
       findPayment: (paymentId) => store.payments.get(paymentId),
@@ -91,6 +106,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       afterCapture: (capture) => {
         bus.emit({ type: 'capture', capture: toListItem(capture, store) });
         payments.recordCallback(capture).catch((error: Error) => log(`could not update payment ${capture.payment?.paymentId}: ${error.message}`));
+        if (config.respond !== 'proxy') forwardLive(capture);
       },
     });
     const ingress: IngressHandle = await startIngress({
@@ -100,6 +116,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       rateLimit: config.rateLimit,
       respond: config.respond,
       record,
+      proxy: (capture) => replay.forward(capture),
       headersTimeoutMs: options.ingressTimeouts?.headersMs,
       requestTimeoutMs: options.ingressTimeouts?.requestMs,
       log,
@@ -120,10 +137,11 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       tunnel,
       backend: { baseUrl: emulator.url, keyLabel: emulatorKey.label, keyFingerprint: emulatorKey.fingerprint },
       respondMode: config.respond,
-      forwardTo: null,
+      forwardTo: replay.forwardTarget(),
       counts: { captures: store.captures.count(), payments: store.payments.list().length, deliveries: store.deliveries.count() },
     });
-    const model = buildInspectorModel({ store, payments, bus, emulator, emulatorKey, status });
+    const exports = createExportService(store, VERSION);
+    const model = buildInspectorModel({ store, payments, bus, emulator, emulatorKey, status, replay, exports });
     inspector = await startInspector({ host: config.host, port: config.port, token, model, hub, uiDir: options.uiDir ?? UI_DIR, log });
     cleanups.push(() => inspector!.close());
 

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Capture, HeaderPair } from '../../shared/records.ts';
+import type { Capture, Delivery, HeaderPair } from '../../shared/records.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
 import { identifySender } from './identify-sender.ts';
 import { createRateLimiter } from './rate-limiter.ts';
@@ -18,8 +18,10 @@ export interface IngressOptions {
   port: number;
   maxBodyBytes: number;
   rateLimit: number;
-  respond: 'accept' | 'strict';
+  respond: 'accept' | 'strict' | 'proxy';
   record: CaptureRecorder;
+  /** --respond proxy: forwards the stored capture to the app and returns the app's answer (null: no app). */
+  proxy?: (capture: Capture) => Promise<Delivery | null>;
   /** Extra routes (probe, shared view) tried before the 404; return true when handled. */
   extraRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** WebSocket upgrades (the shared view's stream); return true when handled. Others get 404. */
@@ -123,7 +125,27 @@ async function handleRequest(request: IncomingMessage, response: ServerResponse,
     sender,
     receivedAt,
   });
+  if (options.respond === 'proxy' && options.proxy) {
+    answerWithApp(response, capture, await options.proxy(capture));
+    return;
+  }
   answerCapture(response, capture, options.respond);
+}
+
+/** --respond proxy: the sender gets the app's status and body (the capture is stored either way). */
+function answerWithApp(response: ServerResponse, capture: Capture, delivery: Delivery | null): void {
+  if (!delivery) {
+    sendJson(response, 200, { received: true, id: capture.id, note: 'No app to proxy to: start with --forward-to <url>.' });
+    return;
+  }
+  if (!delivery.response) {
+    sendJson(response, 502, { received: true, id: capture.id, error: `Your app did not answer: ${delivery.error ?? 'no response'}.` });
+    return;
+  }
+  const body = Buffer.from(delivery.response.bodyBase64, 'base64');
+  const contentType = delivery.response.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+  response.writeHead(delivery.response.status, { 'content-length': body.length, ...(contentType ? { 'content-type': contentType } : {}), 'x-miahook-capture-id': capture.id });
+  response.end(body);
 }
 
 function answerCapture(response: ServerResponse, capture: Capture, mode: IngressOptions['respond']): void {

@@ -4,6 +4,9 @@ export const COMMANDS = {
   start: 'Start the inspector, the ingress and the emulator (the default command).',
   emulator: 'Run only the miaPOS emulator.',
   verify: 'Verify a callback file (or - for stdin) and explain the verdict.',
+  replay: 'Replay a stored capture to your app, through the running instance.',
+  export: 'Print every capture as HAR 1.2 or miahook JSON, from the running instance.',
+  import: 'Add the captures of a miahook JSON export to the running instance.',
   help: 'Show this help.',
 } as const;
 
@@ -22,13 +25,15 @@ export interface FlagSpec {
   choices?: readonly string[];
   /** Argument name shown in help. */
   argName?: string;
+  /** May be given several times; values are joined with commas. */
+  repeatable?: boolean;
 }
 
 const SERVE: readonly CommandName[] = ['start', 'emulator'];
 
 export const FLAGS: readonly FlagSpec[] = [
-  { name: 'help', type: 'boolean', description: 'Show help for the command.', commands: ['start', 'emulator', 'verify', 'help'] },
-  { name: 'data-dir', type: 'string', argName: 'dir', env: 'MIAHOOK_DATA_DIR', defaultValue: './.miahook', description: 'Where captures, keys and runtime.json are kept.', commands: SERVE },
+  { name: 'help', type: 'boolean', description: 'Show help for the command.', commands: ['start', 'emulator', 'verify', 'replay', 'export', 'import', 'help'] },
+  { name: 'data-dir', type: 'string', argName: 'dir', env: 'MIAHOOK_DATA_DIR', defaultValue: './.miahook', description: 'Where captures, keys and runtime.json are kept (client commands find the running instance there).', commands: ['start', 'emulator', 'replay', 'export', 'import'] },
   { name: 'port', type: 'number', argName: 'n', env: 'MIAHOOK_PORT', defaultValue: 4600, description: 'Inspector listener port (UI, API, WebSocket). 0 picks a free port.', commands: ['start'] },
   { name: 'ingress-port', type: 'number', argName: 'n', env: 'MIAHOOK_INGRESS_PORT', defaultValue: 4601, description: 'Ingress listener port (POST /callback). 0 picks a free port.', commands: ['start'] },
   { name: 'emulator-port', type: 'number', argName: 'n', env: 'MIAHOOK_EMULATOR_PORT', defaultValue: 4602, description: 'Emulator listener port (the miaPOS API). 0 picks a free port.', commands: SERVE },
@@ -37,10 +42,15 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'emulator-ttl', type: 'number', argName: 'seconds', env: 'MIAHOOK_EMULATOR_TTL', defaultValue: 300, description: 'Seconds before an unpaid emulator payment EXPIRES (divided by --emulator-speed).', commands: SERVE },
   { name: 'max-body', type: 'string', argName: 'size', env: 'MIAHOOK_MAX_BODY', defaultValue: '1mb', description: 'Largest callback body captured (bytes, or 512kb, 1mb); larger ones get 413.', commands: ['start'] },
   { name: 'rate-limit', type: 'number', argName: 'n', env: 'MIAHOOK_RATE_LIMIT', defaultValue: 50, description: 'Callbacks per second accepted from one sender before 429; 0 turns the limit off.', commands: ['start'] },
-  { name: 'respond', type: 'string', argName: 'mode', env: 'MIAHOOK_RESPOND', defaultValue: 'accept', choices: ['accept', 'strict'], description: 'Ingress answers: accept (200 to every capture) or strict (400 unless the signature is valid, like a correct handler).', commands: ['start'] },
+  { name: 'respond', type: 'string', argName: 'mode', env: 'MIAHOOK_RESPOND', defaultValue: 'accept', choices: ['accept', 'strict', 'proxy'], description: 'Ingress answers: accept (200 to every capture), strict (400 unless the signature is valid, like a correct handler) or proxy (the app\'s answer, with --forward-to).', commands: ['start'] },
+  { name: 'forward-to', type: 'string', argName: 'url', env: 'MIAHOOK_APP_URL', defaultValue: '', description: 'Your app\'s callback URL: every capture is forwarded there live (same bytes), and replays go there by default.', commands: ['start'] },
+  { name: 'allow-target', type: 'string', argName: 'host[:port]', env: 'MIAHOOK_ALLOW_TARGETS', defaultValue: '', repeatable: true, description: 'A non-loopback host replays and forwarding may reach (repeat or comma-separate). Link-local and metadata addresses are never allowed.', commands: ['start'] },
   { name: 'keep', type: 'number', argName: 'n', env: 'MIAHOOK_KEEP', defaultValue: 10000, description: 'Captures kept; the oldest are evicted first.', commands: ['start'] },
   { name: 'public-key', type: 'string', argName: 'file|base64', description: 'Public key to verify with: a PEM file, a file or text of base64 DER, or the {publicKey} JSON.', commands: ['verify'] },
-  { name: 'json', type: 'boolean', description: 'Print the verdict object as JSON.', commands: ['verify'] },
+  { name: 'json', type: 'boolean', description: 'Print the result as JSON.', commands: ['verify', 'replay', 'import'] },
+  { name: 'to', type: 'string', argName: 'url', description: 'Where to replay (default: the running instance\'s --forward-to).', commands: ['replay'] },
+  { name: 'preset', type: 'string', argName: 'name', choices: ['duplicate', 'tampered-amount', 'status-downgrade', 'extra-field', 'amount-no-decimals'], description: 'Send a handler-test variation instead of the stored bytes.', commands: ['replay'] },
+  { name: 'format', type: 'string', argName: 'har|json', choices: ['har', 'json'], description: 'Export format: har (browser devtools) or json (miahook import).', commands: ['export'] },
 ];
 
 /** Flags that apply to a command. */

@@ -6,6 +6,9 @@ const USAGE: Record<CommandName, string> = {
   start: 'miahook [start] [options]',
   emulator: 'miahook emulator [options]',
   verify: 'miahook verify <file|-> --public-key <file|base64> [--json]',
+  replay: 'miahook replay <captureId> [--to <url>] [--preset <name>]',
+  export: 'miahook export [--format har|json] > file',
+  import: 'miahook import <file>',
   help: 'miahook help',
 };
 
@@ -30,6 +33,6 @@ export function formatCommandHelp(command: CommandName): string {
 
 function formatFlag(flag: FlagSpec): string {
   const name = flag.type === 'boolean' ? `--${flag.name}` : `--${flag.name} <${flag.argName ?? flag.type}>`;
-  const extras = [flag.env ? `env ${flag.env}` : '', flag.defaultValue !== undefined ? `default ${flag.defaultValue}` : ''].filter(Boolean);
+  const extras = [flag.env ? `env ${flag.env}` : '', flag.defaultValue !== undefined && flag.defaultValue !== '' ? `default ${flag.defaultValue}` : ''].filter(Boolean);
   return `  ${name.padEnd(34)} ${flag.description}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }

@@ -4,6 +4,8 @@ import { formatCommandHelp, formatHelp } from './help.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { parseArgs, UsageError } from './parse-args.ts';
 import { runVerify } from './commands/verify.ts';
+import { runReplay } from './commands/replay.ts';
+import { runExport, runImport } from './commands/export-import.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -19,6 +21,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     switch (args.command) {
       case 'verify':
         return await runVerify(args, { ...io, stdin: io.stdin ?? process.stdin });
+      case 'replay':
+        return await runReplay(args, io);
+      case 'export':
+        return await runExport(args, io);
+      case 'import':
+        return await runImport(args, io);
       case 'start':
       case 'emulator': {
         const { runServe } = await import('./commands/serve.ts');

@@ -71,7 +71,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         throw new UsageError(`--${name} needs a value (${spec.argName ?? spec.type}).`);
       }
     }
-    flags[name] = readFlagValue(spec, inline, `--${name}`);
+    const value = readFlagValue(spec, inline, `--${name}`);
+    flags[name] = spec.repeatable && typeof flags[name] === 'string' ? `${flags[name]},${value}` : value;
   }
   return { command, positionals, flags };
 }

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { FLAGS, type CommandName } from '../cli/flags.ts';
 import { readFlagValue, UsageError, type FlagValue, type ParsedArgs } from '../cli/parse-args.ts';
+import { parseAllowHost } from '../replay/target-policy.ts';
 
 export interface Config {
   command: CommandName;
@@ -16,8 +17,11 @@ export interface Config {
   emulatorTtlSeconds: number;
   maxBodyBytes: number;
   rateLimit: number;
-  respond: 'accept' | 'strict';
+  respond: 'accept' | 'strict' | 'proxy';
   keep: number;
+  /** Your app's callback URL (--forward-to / MIAHOOK_APP_URL), or null. */
+  forwardTo: string | null;
+  allowTargets: string[];
 }
 
 /** Builds the Config of a serve command; throws UsageError naming the flag or variable at fault. */
@@ -55,7 +59,29 @@ export function resolveConfig(args: ParsedArgs, env: Record<string, string | und
     rateLimit: value('rate-limit') as number,
     respond: value('respond') as Config['respond'],
     keep: Math.max(1, Math.floor(positive('keep'))),
+    forwardTo: readAppUrl(value('forward-to') as string),
+    allowTargets: readAllowTargets(value('allow-target') as string),
   };
+}
+
+function readAppUrl(text: string): string | null {
+  if (text === '') return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--forward-to must be a full URL such as http://127.0.0.1:3000/miapos/callback; got "${text}".`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--forward-to must be an http or https URL; got "${text}".`);
+  return url.href;
+}
+
+function readAllowTargets(text: string): string[] {
+  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!parseAllowHost(entry)) throw new UsageError(`--allow-target "${entry}" is not a host, host:port or URL.`);
+  }
+  return entries;
 }
 
 /** Reads "1048576", "512kb", "1mb" into bytes. */

@@ -24,23 +24,18 @@ export function createApiRouter(model: InspectorModel): Router {
     res.setHeader('cache-control', 'no-store');
     res.json({ secretKey: model.revealEmulatorSecret() });
   });
-  if (model.replayCapture) {
-    const replay = model.replayCapture.bind(model);
-    router.post('/captures/:id/replay', async (req, res) => void res.json(await replay(param(req, 'id'), req.body ?? {})));
-  }
-  if (model.exportCaptures) {
-    const exportCaptures = model.exportCaptures.bind(model);
-    router.get('/export', (req, res) => {
-      const file = exportCaptures(String(req.query.format ?? 'json'));
-      res.setHeader('content-type', file.contentType);
-      res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
-      res.send(file.body);
-    });
-  }
-  if (model.setForwarding) {
-    const setForwarding = model.setForwarding.bind(model);
-    router.post('/forwarding', (req, res) => void res.json({ forwardTo: setForwarding(req.body?.target ?? null) }));
-  }
+  router.post('/captures/:id/replay', async (req, res) => void res.json(await model.replayCapture(param(req, 'id'), req.body ?? {})));
+  router.get('/export', (req, res) => {
+    const file = model.exportCaptures(String(req.query.format ?? 'json'));
+    res.setHeader('content-type', file.contentType);
+    res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
+    res.send(file.body);
+  });
+  router.post('/import', async (req, res) => {
+    const source = typeof req.query.source === 'string' && req.query.source ? req.query.source : 'import';
+    res.json(await model.importCaptures(typeof req.body === 'string' ? req.body : JSON.stringify(req.body), source));
+  });
+  router.post('/forwarding', (req, res) => void res.json({ forwardTo: model.setForwarding(req.body?.target ?? null) }));
   if (model.createShare && model.revokeShares) {
     const createShare = model.createShare.bind(model);
     const revokeShares = model.revokeShares.bind(model);

@@ -26,9 +26,10 @@ export interface InspectorModel {
   /** Null outside emulator mode. */
   emulatorInfo(): EmulatorInfo | null;
   revealEmulatorSecret(): string;
-  replayCapture?(id: string, request: ReplayRequest): Promise<Delivery>;
-  exportCaptures?(format: string): { contentType: string; fileName: string; body: string };
-  setForwarding?(target: string | null): string | null;
+  replayCapture(id: string, request: ReplayRequest): Promise<Delivery>;
+  exportCaptures(format: string): { contentType: string; fileName: string; body: string };
+  importCaptures(text: string, source: string): Promise<{ imported: number; skipped: number }>;
+  setForwarding(target: unknown): string | null;
   createShare?(ttlSeconds: unknown): Promise<ShareResponse>;
   revokeShares?(): void;
 }

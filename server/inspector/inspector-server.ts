@@ -58,6 +58,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     res.setHeader('referrer-policy', 'no-referrer');
     next();
   });
+  // An export of 10,000 captures is tens of MB: only the import route takes bodies that large.
+  app.use('/api/import', checkApiAccess, express.text({ limit: '256mb', inflate: false, type: 'application/json' }));
   app.use('/api', checkApiAccess, express.json({ limit: '2mb', inflate: false, type: 'application/json' }), createApiRouter(options.model));
   if (existsSync(options.uiDir)) {
     app.use((_req, res, next) => {

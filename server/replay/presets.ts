@@ -1,6 +1,7 @@
 // Handler-test presets: variations of a stored callback (duplicate, tampered amount, downgrade...), edited in place.
 
 import { formatAmountText } from '../../shared/amount.ts';
+import type { PresetName as ApiPresetName } from '../../shared/api.ts';
 import { isFinalStatus, isPaymentStatus, type PaymentStatus } from '../../shared/protocol.ts';
 import { parseRawJson, type RawJsonObject } from '../../shared/raw-json.ts';
 import { buildSignString } from '../../shared/sign-string.ts';
@@ -8,6 +9,8 @@ import { findEntry, replaceSpans, scanJsonSpans, type ObjectSpan, type SpanNode 
 
 export const PRESET_NAMES = ['duplicate', 'tampered-amount', 'status-downgrade', 'extra-field', 'amount-no-decimals'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
+// The API names the same presets (shared/api.ts); this line fails the typecheck if the two lists drift apart.
+const _samePresets: [PresetName, ApiPresetName] extends [ApiPresetName, PresetName] ? true : never = true;
 
 /** Signs a canonical string and returns the base64 signature (only the emulator holds a private key). */
 export type SignText = (canonical: string) => string;

@@ -12,7 +12,9 @@ export interface ParsedCallback {
 }
 
 /** Reads body -> JSON -> {result, signature}; or says exactly what is wrong with it. */
-export function readCallback(body: Uint8Array | string): ParsedCallback | { problem: string; fields?: [] } {
+export type CallbackReading = ParsedCallback | { problem: string };
+
+export function readCallback(body: Uint8Array | string): CallbackReading {
   let text: string;
   if (typeof body === 'string') {
     text = body;

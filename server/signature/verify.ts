@@ -4,7 +4,7 @@ import { buildSignFields, joinSignFields } from '../../shared/sign-string.ts';
 import type { KeyInfo, Verdict } from '../../shared/verdict.ts';
 import { diagnoseSignature } from './diagnose.ts';
 import type { LabelledKey } from './keys.ts';
-import { readCallback } from './read-callback.ts';
+import { readCallback, type CallbackReading } from './read-callback.ts';
 import { verifyString } from './rsa.ts';
 
 const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -13,10 +13,14 @@ const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
  * only used to diagnose a failure ("signed by the emulator key, not the sandbox one").
  */
 export function verifyCallback(body: Uint8Array | string, keys: readonly LabelledKey[]): Verdict {
-  const read = readCallback(body);
+  return verifyReadCallback(readCallback(body), keys);
+}
+
+/** Verifies a body already read by readCallback (so callers that also summarise it read it once). */
+export function verifyReadCallback(read: CallbackReading, keys: readonly LabelledKey[]): Verdict {
   const key = keys[0] ? describeKey(keys[0]) : null;
   if ('problem' in read) {
-    return { verdict: 'unverifiable', reason: read.problem, canonical: null, fields: read.fields ?? [], key, diagnosis: null };
+    return { verdict: 'unverifiable', reason: read.problem, canonical: null, fields: [], key, diagnosis: null };
   }
   const fields = buildSignFields(read.result);
   const canonical = joinSignFields(fields);
