@@ -1,8 +1,8 @@
 // Builds the inspector model: the API's domain calls, over the store, the payment service and the emulator.
 
-import type { CaptureDetail, EmulatorInfo, StatusResponse } from '../../shared/api.ts';
+import type { CaptureDetail, EmulatorInfo, ShareResponse, StatusResponse } from '../../shared/api.ts';
 import type { CaptureListItem } from '../../shared/events.ts';
-import type { Capture } from '../../shared/records.ts';
+import type { Capture, PaymentRecord } from '../../shared/records.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { CaptureListQuery, InspectorModel } from '../inspector/inspector-model.ts';
 import type { PaymentService } from '../payments/payment-service.ts';
@@ -22,6 +22,9 @@ export interface InspectorModelDeps {
   status: () => StatusResponse;
   replay: ReplayService;
   exports: ExportService;
+  pollOpenPayments: () => Promise<PaymentRecord[]>;
+  createShare: (ttlSeconds: unknown) => Promise<ShareResponse>;
+  revokeShares: () => void;
 }
 
 export function buildInspectorModel(deps: InspectorModelDeps): InspectorModel {
@@ -80,6 +83,9 @@ export function buildInspectorModel(deps: InspectorModelDeps): InspectorModel {
       return result;
     },
     setForwarding: (target) => deps.replay.setForwarding(target),
+    pollOpenPayments: () => deps.pollOpenPayments(),
+    createShare: (ttlSeconds) => deps.createShare(ttlSeconds),
+    revokeShares: () => deps.revokeShares(),
     revealEmulatorSecret() {
       if (!deps.emulator) throw new HttpError(409, 'not_emulator', 'The emulator is not running.');
       return deps.emulator.credentials.secretKey;

@@ -1,28 +1,38 @@
-// The composition root: wires config, store, emulator, capture, payments, inspector and event stream together.
+// The composition root: wires config, store, backend, capture, payments, replay, inspector, tunnel and sharing.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StatusResponse } from '../../shared/api.ts';
 import type { TunnelState } from '../../shared/events.ts';
-import type { Config } from '../config/resolve-config.ts';
-import { createCaptureRecorder } from '../capture/record-capture.ts';
-import { startIngress, type IngressHandle } from '../capture/ingress-server.ts';
-import { acquireDataDirLock } from '../data-dir/lock.ts';
-import { removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from '../data-dir/runtime-file.ts';
-import { startEmulator, type EmulatorHandle } from '../emulator/index.ts';
-import { createEventBus } from '../events/event-bus.ts';
-import { startInspector, type InspectorHandle } from '../inspector/inspector-server.ts';
-import { createWsHub } from '../inspector/ws-hub.ts';
-import { createMiaposClient } from '../miapos/miapos-client.ts';
-import { createPaymentService } from '../payments/payment-service.ts';
-import { readPublicKey } from '../signature/keys.ts';
-import { createReplayService } from '../replay/replay-service.ts';
-import { createExportService } from '../export/export-service.ts';
 import type { Capture } from '../../shared/records.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { startIngress } from '../capture/ingress-server.ts';
+import { createCaptureRecorder } from '../capture/record-capture.ts';
+import type { Config } from '../config/resolve-config.ts';
+import { acquireDataDirLock } from '../data-dir/lock.ts';
+import { removeRuntimeFile, writeRuntimeFile } from '../data-dir/runtime-file.ts';
+import type { EmulatorHandle } from '../emulator/index.ts';
+import { createEventBus } from '../events/event-bus.ts';
+import { createExportService } from '../export/export-service.ts';
+import { HttpError } from '../http/http-error.ts';
+import { startInspector } from '../inspector/inspector-server.ts';
+import { createWsHub } from '../inspector/ws-hub.ts';
+import { createPaymentService } from '../payments/payment-service.ts';
+import { startReconciler } from '../payments/reconciler.ts';
+import { createReplayService } from '../replay/replay-service.ts';
+import { createShareRoutes } from '../share/share-routes.ts';
+import { createShareTokens } from '../share/share-tokens.ts';
+import type { Store } from '../store/index.ts';
+import { openStore } from '../store/index.ts';
+import { createHttpProbe, startTunnel, type TunnelController } from '../tunnel/index.ts';
 import { buildInspectorModel, toListItem } from './build-inspector-model.ts';
 import { createDeliveryMatcher } from './emulator-delivery-matcher.ts';
-import { VERSION, UI_DIR } from './paths.ts';
+import { UI_DIR, VERSION } from './paths.ts';
+import { buildShareView, filterShareEvent } from './share-view.ts';
+import { startBackend } from './start-backend.ts';
+
+/** Answers the tunnel's liveness probe on the ingress with this launch's random id. */
+export const PROBE_PATH = '/.well-known/miahook-probe';
 
 export interface MiahookInstance {
   token: string;
@@ -30,21 +40,26 @@ export interface MiahookInstance {
   /** The inspector URL carrying the token in its fragment, as printed at start. */
   openUrl: string;
   ingressUrl: string;
-  callbackUrl: string;
+  /** The callback URL right now (public once a tunnel is up). */
+  readonly callbackUrl: string;
   emulator: EmulatorHandle;
   store: Store;
+  tunnelState(): TunnelState;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
   log: (line: string) => void;
-  /** Test hooks for the ingress timeouts (flags do not expose them). */
+  /** Test hooks the flags do not expose. */
   ingressTimeouts?: { headersMs: number; requestMs: number };
+  tunnelTimings?: { openTimeoutMs?: number; probeIntervalMs?: number; probeTimeoutMs?: number; backoff?: { initialMs: number; maxMs: number } };
+  reconcileIntervalMs?: number;
   uiDir?: string;
 }
 
 export async function startMiahook(config: Config, options: StartOptions): Promise<MiahookInstance> {
   const { log } = options;
+  const uiDir = options.uiDir ?? UI_DIR;
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = await acquireDataDirLock(config.dataDir, { log });
   const cleanups: Array<() => Promise<void> | void> = [() => lock.release()];
@@ -55,61 +70,89 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     const store = await openStore({ dataDir: config.dataDir, keep: config.keep, log });
     cleanups.push(() => store.close());
     const bus = createEventBus((error) => log(`event listener failed: ${(error as Error).message}`));
+    const emit = bus.emit.bind(bus);
     const matcher = createDeliveryMatcher();
-    const emulator = await startEmulator({
-      dataDir: config.dataDir,
-      port: config.emulatorPort,
-      host: config.host,
-      speed: config.emulatorSpeed,
-      ttlSeconds: config.emulatorTtlSeconds,
-      errorStyle: config.errorStyle,
-      log,
+    const backend = await startBackend(config, {
       onDeliveryStart: (info) => matcher.remember(info.id, info.body),
       onDelivery: (delivery) => {
-        store.deliveries.append(delivery).then(
-          (saved) => bus.emit({ type: 'delivery', delivery: saved }),
-          (error: Error) => log(`could not store an emulator delivery: ${error.message}`),
-        );
+        store.deliveries.append(delivery).then((saved) => emit({ type: 'delivery', delivery: saved }), (error: Error) => log(`could not store an emulator delivery: ${error.message}`));
       },
-    });
-    cleanups.push(() => emulator.close());
-    const emulatorKey = readPublicKey(emulator.publicKeyBase64, 'emulator');
-    const client = createMiaposClient({ baseUrl: emulator.url, merchantId: emulator.credentials.merchantId, secretKey: emulator.credentials.secretKey });
-    let callbackUrl = '';
-    const tunnel: TunnelState = { state: 'off' };
+    }, log);
+    cleanups.push(() => backend.emulator.close());
+
+    let publicUrl: string | null = null;
+    let tunnelState: TunnelState = { state: 'off' };
+    let ingressUrl = '';
+    const callbackUrl = () => `${publicUrl ?? ingressUrl}/callback`;
     const payments = createPaymentService({
-      backend: 'emulator',
-      client,
-      defaults: { terminalId: emulator.credentials.terminalId, rtpTerminalId: emulator.credentials.rtpTerminalId, language: 'ro', paymentType: 'qr' },
-      callbackUrl: () => callbackUrl,
+      backend: backend.mode,
+      client: backend.client,
+      defaults: backend.defaults,
+      callbackUrl,
       store: store.payments,
-      emit: (event) => bus.emit(event),
-      simulate: (paymentId, status) => emulator.setOutcome(paymentId, status),
+      emit,
+      ...(backend.mode === 'emulator' ? { simulate: (paymentId: string, status: Parameters<EmulatorHandle['setOutcome']>[1]) => backend.emulator.setOutcome(paymentId, status) } : {}),
     });
-    const replay = createReplayService({
-      store,
-      emit: (event) => bus.emit(event),
-      configuredAppUrl: config.forwardTo,
-      allowHosts: config.allowTargets,
-      signText: (text) => emulator.signText(text),
-      listKeys: () => [emulatorKey],
-      log,
-    });
+    const replay = createReplayService({ store, emit, configuredAppUrl: config.forwardTo, allowHosts: config.allowTargets, signText: backend.signText, listKeys: backend.listKeys, log });
     const forwardLive = (capture: Capture) => {
       replay.forward(capture).catch((error: Error) => log(`could not forward capture ${capture.id}: ${error.message}`));
     };
     const record = createCaptureRecorder({
       appendCapture: (draft) => store.captures.append(draft),
       findPayment: (paymentId) => store.payments.get(paymentId),
-      listKeys: () => [emulatorKey],
+      listKeys: backend.listKeys,
+      refreshKeys: backend.refreshKeys,
       matchEmulatorDelivery: (body) => matcher.match(body),
       afterCapture: (capture) => {
-        bus.emit({ type: 'capture', capture: toListItem(capture, store) });
+        emit({ type: 'capture', capture: toListItem(capture, store) });
         payments.recordCallback(capture).catch((error: Error) => log(`could not update payment ${capture.payment?.paymentId}: ${error.message}`));
         if (config.respond !== 'proxy') forwardLive(capture);
       },
     });
-    const ingress: IngressHandle = await startIngress({
+
+    const instanceId = randomUUID();
+    const token = randomBytes(24).toString('base64url');
+    const probeId = randomBytes(16).toString('hex');
+    const shareTokens = createShareTokens();
+    const shareHub = createWsHub({ bus, instanceId, readOnly: true, filter: filterShareEvent, log });
+    cleanups.push(() => shareHub.close());
+    const status = (): StatusResponse => ({
+      version: VERSION,
+      mode: backend.mode,
+      instanceId,
+      readOnly: false,
+      urls: { inspector: inspectorUrl || null, ingress: ingressUrl, callback: callbackUrl(), emulator: backend.emulator.url, public: publicUrl },
+      tunnel: tunnelState,
+      backend: { baseUrl: backend.client.baseUrl, keyLabel: backend.listKeys()[0]?.label ?? null, keyFingerprint: backend.listKeys()[0]?.fingerprint ?? null },
+      respondMode: config.respond,
+      forwardTo: replay.forwardTarget(),
+      counts: { captures: store.captures.count(), payments: store.payments.list().length, deliveries: store.deliveries.count() },
+    });
+    const reconciler = startReconciler(payments, { intervalMs: options.reconcileIntervalMs, log });
+    cleanups.push(() => reconciler.stop());
+    const model = buildInspectorModel({
+      store, payments, bus, emulator: backend.emulator, emulatorKey: backend.emulatorKey, status, replay,
+      exports: createExportService(store, VERSION),
+      pollOpenPayments: () => reconciler.pollOpen(),
+      createShare: async (ttlSeconds) => {
+        const seconds = ttlSeconds === undefined ? 2 * 3600 : Number(ttlSeconds);
+        try {
+          const issued = await shareTokens.issue(seconds);
+          return { url: `${publicUrl ?? ingressUrl}/share/${issued.token}/`, expiresAt: issued.expiresAt.toISOString() };
+        } catch (error) {
+          throw new HttpError(400, 'bad_ttl', (error as Error).message);
+        }
+      },
+      revokeShares: () => shareTokens.revokeAll(),
+    });
+    const shareRoutes = createShareRoutes({ tokens: shareTokens, view: buildShareView(model), hub: shareHub, uiDir });
+    const answerProbe = (request: IncomingMessage, response: ServerResponse) => {
+      if (request.method !== 'GET' || request.url !== PROBE_PATH) return false;
+      response.writeHead(200, { 'content-type': 'text/plain', 'content-length': probeId.length, 'cache-control': 'no-store' });
+      response.end(probeId);
+      return true;
+    };
+    const ingress = await startIngress({
       host: config.host,
       port: config.ingressPort,
       maxBodyBytes: config.maxBodyBytes,
@@ -117,58 +160,81 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       respond: config.respond,
       record,
       proxy: (capture) => replay.forward(capture),
+      extraRoutes: (request, response) => answerProbe(request, response) || shareRoutes.handle(request, response),
+      upgrade: (request, socket, head) => shareRoutes.upgrade(request, socket, head),
       headersTimeoutMs: options.ingressTimeouts?.headersMs,
       requestTimeoutMs: options.ingressTimeouts?.requestMs,
       log,
     });
     cleanups.push(() => ingress.close());
-    callbackUrl = `${ingress.url}/callback`;
+    ingressUrl = ingress.url;
 
-    const token = randomBytes(24).toString('base64url');
-    const instanceId = randomUUID();
     const hub = createWsHub({ bus, instanceId, readOnly: false, log });
-    let inspector: InspectorHandle | null = null;
-    const status = (): StatusResponse => ({
-      version: VERSION,
-      mode: 'emulator',
-      instanceId,
-      readOnly: false,
-      urls: { inspector: inspector?.url ?? null, ingress: ingress.url, callback: callbackUrl, emulator: emulator.url, public: null },
-      tunnel,
-      backend: { baseUrl: emulator.url, keyLabel: emulatorKey.label, keyFingerprint: emulatorKey.fingerprint },
-      respondMode: config.respond,
-      forwardTo: replay.forwardTarget(),
-      counts: { captures: store.captures.count(), payments: store.payments.list().length, deliveries: store.deliveries.count() },
-    });
-    const exports = createExportService(store, VERSION);
-    const model = buildInspectorModel({ store, payments, bus, emulator, emulatorKey, status, replay, exports });
-    inspector = await startInspector({ host: config.host, port: config.port, token, model, hub, uiDir: options.uiDir ?? UI_DIR, log });
-    cleanups.push(() => inspector!.close());
+    let inspectorUrl = '';
+    const inspector = await startInspector({ host: config.host, port: config.port, token, model, hub, uiDir, log });
+    cleanups.push(() => inspector.close());
+    inspectorUrl = inspector.url;
 
-    const runtime: RuntimeInfo = {
+    const writeRuntime = () => writeRuntimeFile(config.dataDir, {
       pid: process.pid,
       startedAt: new Date().toISOString(),
-      mode: 'emulator',
-      inspectorUrl: inspector.url,
-      ingressUrl: ingress.url,
-      callbackUrl,
-      publicUrl: null,
-      emulatorUrl: emulator.url,
+      mode: backend.mode,
+      inspectorUrl,
+      ingressUrl,
+      callbackUrl: callbackUrl(),
+      publicUrl,
+      emulatorUrl: backend.emulator.url,
       token,
-      emulator: emulator.credentials,
-    };
-    await writeRuntimeFile(config.dataDir, runtime);
+      emulator: backend.emulator.credentials,
+    });
+    await writeRuntime();
     cleanups.push(() => removeRuntimeFile(config.dataDir));
+
+    let tunnel: TunnelController | null = null;
+    if (config.tunnel.enabled) {
+      tunnel = startTunnel({
+        localPort: ingress.port,
+        host: config.tunnel.host,
+        ...(config.tunnel.subdomain ? { subdomain: config.tunnel.subdomain } : {}),
+        ...options.tunnelTimings,
+        probe: createHttpProbe({ path: PROBE_PATH, expectBody: probeId, timeoutMs: options.tunnelTimings?.probeTimeoutMs ?? 8_000 }),
+        log,
+        onState: (state) => {
+          const previous = publicUrl;
+          tunnelState = state;
+          if (state.state === 'online') publicUrl = state.publicUrl;
+          emit({ type: 'tunnel', tunnel: state });
+          if (state.state === 'online') log(`tunnel online: ${state.publicUrl} (callback URL ${callbackUrl()})`);
+          else if (state.state !== 'connecting') log(`tunnel ${state.state}: ${'reason' in state ? state.reason : ''}`);
+          if (state.state === 'online' && previous && previous !== state.publicUrl) reportUrlChange(previous, state.publicUrl);
+          writeRuntime().catch((error: Error) => log(`could not update runtime.json: ${error.message}`));
+        },
+      });
+      cleanups.push(() => tunnel!.close());
+    }
+
+    function reportUrlChange(previous: string, next: string): void {
+      const stranded = payments.listOpen().filter((payment) => payment.callbackUrl?.startsWith(previous));
+      const list = stranded.map((payment) => `${payment.paymentId} (${payment.status})`).join(', ');
+      const message = `The public URL changed from ${previous} to ${next}. ${stranded.length
+        ? `${stranded.length} open payment(s) still send their callback to the old URL, which now leads nowhere: ${list}. miaPOS never retries, so poll them (Payments, "Poll open payments") to learn their outcome.`
+        : 'No open payment uses the old URL.'}`;
+      log(`!!! ${message}`);
+      emit({ type: 'notice', level: 'warn', message });
+    }
 
     let closing: Promise<void> | null = null;
     return {
       token,
-      inspectorUrl: inspector.url,
-      openUrl: `${inspector.url}/#token=${token}`,
-      ingressUrl: ingress.url,
-      callbackUrl,
-      emulator,
+      inspectorUrl,
+      openUrl: `${inspectorUrl}/#token=${token}`,
+      ingressUrl,
+      get callbackUrl() {
+        return callbackUrl();
+      },
+      emulator: backend.emulator,
       store,
+      tunnelState: () => tunnelState,
       close: () => (closing ??= cleanUp()),
     };
   } catch (error) {
@@ -176,3 +242,4 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     throw error;
   }
 }
+

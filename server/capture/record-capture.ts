@@ -25,6 +25,8 @@ export interface CaptureRecorderDeps {
   findPayment(paymentId: string): PaymentRecord | undefined;
   /** The keys to verify with: the active backend's first, other known keys after (for diagnosis). */
   listKeys(): readonly LabelledKey[];
+  /** Fetches the backend key again; true when it changed (a key rotation). Called once before saying invalid. */
+  refreshKeys?: () => Promise<boolean>;
   /** The id of the emulator delivery that sent exactly these bytes, if any. */
   matchEmulatorDelivery(body: Buffer): string | undefined;
   /** Runs after the capture is stored (events, payment timeline, live forwarding); must not throw. */
@@ -36,7 +38,11 @@ export type CaptureRecorder = (request: ReceivedRequest) => Promise<Capture>;
 export function createCaptureRecorder(deps: CaptureRecorderDeps): CaptureRecorder {
   return async (request) => {
     const reading = readCallback(request.body);
-    const verification = verifyReadCallback(reading, deps.listKeys());
+    let verification = verifyReadCallback(reading, deps.listKeys());
+    const keyMissing = verification.canonical !== null && deps.listKeys().length === 0;
+    if ((verification.verdict === 'invalid' || keyMissing) && deps.refreshKeys && (await deps.refreshKeys())) {
+      verification = verifyReadCallback(reading, deps.listKeys());
+    }
     const summary = summarizeCallback(reading);
     const payment = summary.paymentId ? deps.findPayment(summary.paymentId) : undefined;
     const emulatorDeliveryId = deps.matchEmulatorDelivery(request.body);

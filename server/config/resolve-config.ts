@@ -22,7 +22,21 @@ export interface Config {
   /** Your app's callback URL (--forward-to / MIAHOOK_APP_URL), or null. */
   forwardTo: string | null;
   allowTargets: string[];
+  /** Set in sandbox mode: the real miaPOS API to register payments with. */
+  sandbox: SandboxSettings | null;
+  tunnel: { enabled: boolean; host: string; subdomain: string | null };
 }
+
+export interface SandboxSettings {
+  baseUrl: string;
+  merchantId: string;
+  secretKey: string;
+  terminalId: string;
+  language: 'ro' | 'ru' | 'en';
+  paymentType: 'qr' | 'rtp';
+}
+
+export const DEFAULT_SANDBOX_URL = 'https://ecomm-test.miapos.md';
 
 /** Builds the Config of a serve command; throws UsageError naming the flag or variable at fault. */
 export function resolveConfig(args: ParsedArgs, env: Record<string, string | undefined>, dotenv: Record<string, string> = {}, cwd = '.'): Config {
@@ -45,6 +59,11 @@ export function resolveConfig(args: ParsedArgs, env: Record<string, string | und
     if (!(n > 0)) throw new UsageError(`--${name} must be greater than 0, got ${n}.`);
     return n;
   };
+  const read = (name: string) => (env[name] !== undefined && env[name] !== '' ? env[name] : dotenv[name]);
+  const sandbox = value('sandbox') || read('MIAPOS_BASE_URL') ? readSandbox(read) : null;
+  const tunnelSpec = FLAGS.find((flag) => flag.name === 'tunnel')!;
+  const tunnelText = read('MIAHOOK_TUNNEL');
+  const tunnelFlag = args.flags.tunnel !== undefined ? Boolean(args.flags.tunnel) : tunnelText !== undefined ? Boolean(readFlagValue(tunnelSpec, tunnelText, 'MIAHOOK_TUNNEL')) : undefined;
   return {
     command: args.command,
     dataDir: resolve(cwd, value('data-dir') as string),
@@ -61,7 +80,40 @@ export function resolveConfig(args: ParsedArgs, env: Record<string, string | und
     keep: Math.max(1, Math.floor(positive('keep'))),
     forwardTo: readAppUrl(value('forward-to') as string),
     allowTargets: readAllowTargets(value('allow-target') as string),
+    sandbox,
+    tunnel: {
+      enabled: tunnelFlag ?? sandbox !== null,
+      host: readTunnelHost(value('tunnel-host') as string),
+      subdomain: (value('subdomain') as string) || null,
+    },
   };
+}
+
+/** The sandbox credentials, all missing ones named in one error. */
+function readSandbox(read: (name: string) => string | undefined): SandboxSettings {
+  const missing = ['MIAPOS_MERCHANT_ID', 'MIAPOS_SECRET_KEY', 'MIAPOS_TERMINAL_ID'].filter((name) => !read(name));
+  if (missing.length) {
+    throw new UsageError(`Sandbox mode needs ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment or in a .env file beside where you run miahook (see the README, "Sandbox mode").`);
+  }
+  const language = read('MIAPOS_LANGUAGE') ?? 'ro';
+  if (!['ro', 'ru', 'en'].includes(language)) throw new UsageError(`MIAPOS_LANGUAGE must be ro, ru or en; got "${language}".`);
+  const paymentType = (read('MIAPOS_PAYMENT_TYPE') ?? 'qr').toLowerCase();
+  if (paymentType !== 'qr' && paymentType !== 'rtp') throw new UsageError(`MIAPOS_PAYMENT_TYPE must be qr or rtp; got "${paymentType}".`);
+  const baseUrl = read('MIAPOS_BASE_URL') ?? DEFAULT_SANDBOX_URL;
+  if (!/^https?:\/\/[^/]+/.test(baseUrl)) throw new UsageError(`MIAPOS_BASE_URL must be an http(s) URL such as ${DEFAULT_SANDBOX_URL}; got "${baseUrl}".`);
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    merchantId: read('MIAPOS_MERCHANT_ID')!,
+    secretKey: read('MIAPOS_SECRET_KEY')!,
+    terminalId: read('MIAPOS_TERMINAL_ID')!,
+    language: language as SandboxSettings['language'],
+    paymentType,
+  };
+}
+
+function readTunnelHost(text: string): string {
+  if (!/^https?:\/\/[^/]+/.test(text)) throw new UsageError(`--tunnel-host must be an http(s) URL such as https://localtunnel.me; got "${text}".`);
+  return text.replace(/\/+$/, '');
 }
 
 function readAppUrl(text: string): string | null {

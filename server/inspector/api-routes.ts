@@ -1,7 +1,8 @@
 // The inspector's /api routes: each parses the request, calls the model, sends the answer.
 
 import { Router, type Request } from 'express';
-import type { CaptureListQuery, InspectorModel } from './inspector-model.ts';
+import type { InspectorModel } from './inspector-model.ts';
+import { readCaptureQuery } from '../http/read-capture-query.ts';
 import { HttpError } from '../http/http-error.ts';
 
 export function createApiRouter(model: InspectorModel): Router {
@@ -36,38 +37,14 @@ export function createApiRouter(model: InspectorModel): Router {
     res.json(await model.importCaptures(typeof req.body === 'string' ? req.body : JSON.stringify(req.body), source));
   });
   router.post('/forwarding', (req, res) => void res.json({ forwardTo: model.setForwarding(req.body?.target ?? null) }));
-  if (model.createShare && model.revokeShares) {
-    const createShare = model.createShare.bind(model);
-    const revokeShares = model.revokeShares.bind(model);
-    router.post('/share', async (req, res) => void res.status(201).json(await createShare(req.body?.ttlSeconds)));
-    router.delete('/share', (_req, res) => {
-      revokeShares();
-      res.json({ revoked: true });
-    });
-  }
+  router.post('/share', async (req, res) => void res.status(201).json(await model.createShare(req.body?.ttlSeconds)));
+  router.delete('/share', (_req, res) => {
+    model.revokeShares();
+    res.json({ revoked: true });
+  });
+  router.post('/payments/poll-open', async (_req, res) => void res.json({ items: await model.pollOpenPayments() }));
   router.use((req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} /api${req.path}. See the README's API list.`)));
   return router;
-}
-
-function readCaptureQuery(req: Request): CaptureListQuery {
-  const q = req.query;
-  const number = (value: unknown, name: string) => {
-    if (value === undefined) return undefined;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new HttpError(400, 'bad_query', `${name} must be a whole number >= 0.`);
-    return n;
-  };
-  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-  const verdict = text(q.verdict);
-  if (verdict && !['valid', 'invalid', 'unverifiable'].includes(verdict)) throw new HttpError(400, 'bad_query', 'verdict must be valid, invalid or unverifiable.');
-  return {
-    limit: number(q.limit, 'limit'),
-    before: number(q.before, 'before'),
-    q: text(q.q),
-    channel: text(q.channel),
-    status: text(q.status),
-    verdict: verdict as CaptureListQuery['verdict'],
-  };
 }
 
 function param(req: Request, name: string): string {

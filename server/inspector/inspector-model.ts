@@ -30,6 +30,7 @@ export interface InspectorModel {
   exportCaptures(format: string): { contentType: string; fileName: string; body: string };
   importCaptures(text: string, source: string): Promise<{ imported: number; skipped: number }>;
   setForwarding(target: unknown): string | null;
-  createShare?(ttlSeconds: unknown): Promise<ShareResponse>;
-  revokeShares?(): void;
+  pollOpenPayments(): Promise<PaymentRecord[]>;
+  createShare(ttlSeconds: unknown): Promise<ShareResponse>;
+  revokeShares(): void;
 }

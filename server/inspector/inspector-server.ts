@@ -3,7 +3,8 @@
 // hijacking). Answers: exact loopback Host names, own Origin only, a per-launch bearer token, JSON-only writes,
 // and never an Access-Control-Allow-Origin header.
 
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
+import { createErrorHandler } from '../http/error-handler.ts';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -69,16 +70,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     app.use(express.static(options.uiDir, { index: 'index.html', dotfiles: 'ignore' }));
     app.get('/{*path}', (_req, res) => res.sendFile(join(options.uiDir, 'index.html')));
   }
-  app.use(((error, _req, res, _next) => {
-    const status = error instanceof HttpError ? error.status : typeof error?.status === 'number' && error.status < 500 ? error.status : 500;
-    const code = error instanceof HttpError ? error.code : error?.type === 'entity.parse.failed' ? 'bad_json' : status === 413 ? 'too_large' : status < 500 ? 'bad_request' : 'internal';
-    const message = error instanceof HttpError ? error.message
-      : code === 'bad_json' ? 'The body is not valid JSON.'
-      : status < 500 ? String(error?.message ?? 'Bad request.')
-      : 'miahook hit an unexpected error; the terminal shows the details.';
-    if (status >= 500) options.log?.(`inspector: ${error?.stack ?? String(error)}`);
-    res.status(status).json({ error: { code, message } });
-  }) satisfies ErrorRequestHandler);
+  app.use(createErrorHandler(options.log));
 
   const server = createServer(app);
   server.on('upgrade', (request, socket, head) => {
