@@ -7,6 +7,7 @@ import { join } from 'node:path';
 export async function ensureEmulatorDir(dataDir: string): Promise<string> {
   const dir = join(dataDir, 'emulator');
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
   return dir;
 }
 

@@ -86,7 +86,9 @@ export function parseJsonBody(body: Uint8Array | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new MiaposError(400, 'INVALID_REQUEST', `JSON parse error: ${(error as Error).message}`);
+    // V8's message quotes the body, which may hold a secret: keep only the position.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new MiaposError(400, 'INVALID_REQUEST', `JSON parse error: the request body is not valid JSON${position ? ` (at position ${position})` : ''}.`);
   }
 }
 

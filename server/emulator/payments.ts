@@ -148,7 +148,7 @@ export function createPaymentBook(options: PaymentBookOptions): PaymentBook {
       for (const key of ['callbackUrl', 'successUrl', 'failUrl'] as const) if (payment[key] === undefined) delete payment[key];
       for (const dropped of store.add(payment)) timers.clear(dropped.paymentId);
       schedule(payment);
-      log(`payment ${payment.paymentId} CREATED (${payment.paymentType}, order ${payment.orderId}, ${payment.amount} ${payment.currency})`);
+      log(`payment ${payment.paymentId} CREATED (${payment.paymentType}, order ${JSON.stringify(payment.orderId)}, ${payment.amount} ${JSON.stringify(payment.currency)})`);
       notify(payment);
       await save();
       return payment;
