@@ -23,7 +23,7 @@ export interface Backend {
   signText?: (text: string) => string;
 }
 
-export async function startBackend(config: Config, emulatorHooks: Pick<EmulatorOptions, 'onDeliveryStart' | 'onDelivery'>, log: (line: string) => void): Promise<Backend> {
+export async function startBackend(config: Config, emulatorHooks: Pick<EmulatorOptions, 'onDeliveryStart' | 'onDelivery'>, log: (line: string) => void, keyRefetchIntervalMs?: number): Promise<Backend> {
   const emulator = await startEmulator({
     dataDir: config.dataDir,
     port: config.emulatorPort,
@@ -50,7 +50,7 @@ export async function startBackend(config: Config, emulatorHooks: Pick<EmulatorO
     }
     const sandbox = config.sandbox;
     const client = createMiaposClient({ baseUrl: sandbox.baseUrl, merchantId: sandbox.merchantId, secretKey: sandbox.secretKey });
-    const keys = createPublicKeyCache({ client, dataDir: config.dataDir, label: `sandbox ${sandbox.baseUrl}`, log });
+    const keys = createPublicKeyCache({ client, dataDir: config.dataDir, label: `sandbox ${sandbox.baseUrl}`, minIntervalMs: keyRefetchIntervalMs, log });
     try {
       await keys.load();
     } catch (error) {

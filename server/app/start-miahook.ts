@@ -54,6 +54,8 @@ export interface StartOptions {
   ingressTimeouts?: { headersMs: number; requestMs: number };
   tunnelTimings?: { openTimeoutMs?: number; probeIntervalMs?: number; probeTimeoutMs?: number; backoff?: { initialMs: number; maxMs: number } };
   reconcileIntervalMs?: number;
+  /** Shortest time between two fetches of the sandbox key (default 10 s). */
+  keyRefetchIntervalMs?: number;
   uiDir?: string;
 }
 
@@ -77,7 +79,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       onDelivery: (delivery) => {
         store.deliveries.append(delivery).then((saved) => emit({ type: 'delivery', delivery: saved }), (error: Error) => log(`could not store an emulator delivery: ${error.message}`));
       },
-    }, log);
+    }, log, options.keyRefetchIntervalMs);
     cleanups.push(() => backend.emulator.close());
 
     let publicUrl: string | null = null;

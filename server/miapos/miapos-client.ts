@@ -100,9 +100,11 @@ export function createMiaposClient(options: MiaposClientOptions): MiaposClient {
   }
 
   async function call(method: 'GET' | 'POST', path: string, body: unknown, what: string): Promise<unknown> {
+    const bearer = await accessToken(false);
     try {
-      return await send(method, path, body, await accessToken(false), what);
+      return await send(method, path, body, bearer, what);
     } catch (error) {
+      // A 401 from the call itself: the token may have been revoked or expired early. One fresh token, one retry.
       if (!(error instanceof MiaposError) || error.status !== 401) throw error;
       return send(method, path, body, await accessToken(true), what);
     }

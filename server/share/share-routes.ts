@@ -34,7 +34,8 @@ export function createShareRoutes(options: { tokens: ShareTokens; view: ShareVie
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  const router = express.Router({ mergeParams: true });
+  app.set('strict routing', true);
+  const router = express.Router({ mergeParams: true, strict: true });
 
   router.use(async (req, res, next) => {
     if (!(await options.tokens.verify(String(req.params.token)))) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from '../../server/cli/parse-args.ts';
 import { resolveConfig, type Config } from '../../server/config/resolve-config.ts';
-import { startMiahook, type MiahookInstance } from '../../server/app/start-miahook.ts';
+import { startMiahook, type MiahookInstance, type StartOptions } from '../../server/app/start-miahook.ts';
 
 export interface TestInstance extends MiahookInstance {
   config: Config;
@@ -14,12 +14,27 @@ export interface TestInstance extends MiahookInstance {
   api(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function startTestInstance(options: { args?: string[]; dataDir?: string; ingressTimeouts?: { headersMs: number; requestMs: number } } = {}): Promise<TestInstance> {
+export interface TestInstanceOptions {
+  args?: string[];
+  dataDir?: string;
+  /** Environment the config reads (MIAPOS_* for sandbox mode); the test process's own env is not used. */
+  env?: Record<string, string>;
+  ingressTimeouts?: StartOptions['ingressTimeouts'];
+  tunnelTimings?: StartOptions['tunnelTimings'];
+  keyRefetchIntervalMs?: number;
+}
+
+export async function startTestInstance(options: TestInstanceOptions = {}): Promise<TestInstance> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'miahook-test-')));
   const argv = ['--port', '0', '--ingress-port', '0', '--emulator-port', '0', '--emulator-speed', '50', '--data-dir', dataDir, ...(options.args ?? [])];
-  const config = resolveConfig(parseArgs(argv), {}, {});
+  const config = resolveConfig(parseArgs(argv), options.env ?? {}, {});
   const logs: string[] = [];
-  const instance = await startMiahook(config, { log: (line) => logs.push(line), ingressTimeouts: options.ingressTimeouts });
+  const instance = await startMiahook(config, {
+    log: (line) => logs.push(line),
+    ingressTimeouts: options.ingressTimeouts,
+    tunnelTimings: options.tunnelTimings,
+    keyRefetchIntervalMs: options.keyRefetchIntervalMs,
+  });
   return Object.assign(instance, {
     config,
     logs,

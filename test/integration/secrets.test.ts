@@ -8,7 +8,7 @@ import { connectStream, isType } from '../helpers/ws-client.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 /** The only files meant to hold secrets: runtime.json (token, emulator credentials) and the emulator's own key material. */
-const SECRET_HOMES = new Set(['runtime.json', join('emulator', 'credentials.json'), join('emulator', 'signing-key.pem'), join('emulator', 'token-secret.key')]);
+const SECRET_HOMES = new Set(['runtime.json', join('emulator', 'credentials.json'), join('emulator', 'signing-key.pem'), join('emulator', 'token-secret')]);
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
