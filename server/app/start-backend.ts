@@ -7,6 +7,7 @@ import { createMiaposClient, type MiaposClient } from '../miapos/miapos-client.t
 import { createPublicKeyCache } from '../miapos/public-key-cache.ts';
 import type { PaymentDefaults } from '../payments/payment-service.ts';
 import { readPublicKey, type LabelledKey } from '../signature/keys.ts';
+import { readEmulatorOptions } from './start-emulator-only.ts';
 
 export interface Backend {
   mode: 'emulator' | 'sandbox';
@@ -24,16 +25,7 @@ export interface Backend {
 }
 
 export async function startBackend(config: Config, emulatorHooks: Pick<EmulatorOptions, 'onDeliveryStart' | 'onDelivery'>, log: (line: string) => void, keyRefetchIntervalMs?: number): Promise<Backend> {
-  const emulator = await startEmulator({
-    dataDir: config.dataDir,
-    port: config.emulatorPort,
-    host: config.host,
-    speed: config.emulatorSpeed,
-    ttlSeconds: config.emulatorTtlSeconds,
-    errorStyle: config.errorStyle,
-    log,
-    ...emulatorHooks,
-  });
+  const emulator = await startEmulator({ ...readEmulatorOptions(config, log), ...emulatorHooks });
   try {
     const emulatorKey = readPublicKey(emulator.publicKeyBase64, 'emulator');
     if (!config.sandbox) {

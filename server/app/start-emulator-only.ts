@@ -4,22 +4,14 @@ import { mkdir } from 'node:fs/promises';
 import type { Config } from '../config/resolve-config.ts';
 import { acquireDataDirLock } from '../data-dir/lock.ts';
 import { removeRuntimeFile, writeRuntimeFile } from '../data-dir/runtime-file.ts';
-import { startEmulator, type EmulatorHandle } from '../emulator/index.ts';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../emulator/index.ts';
 
 export async function startEmulatorOnly(config: Config, log: (line: string) => void): Promise<EmulatorHandle> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = await acquireDataDirLock(config.dataDir, { log });
   let emulator: EmulatorHandle;
   try {
-    emulator = await startEmulator({
-      dataDir: config.dataDir,
-      port: config.emulatorPort,
-      host: config.host,
-      speed: config.emulatorSpeed,
-      ttlSeconds: config.emulatorTtlSeconds,
-      errorStyle: config.errorStyle,
-      log,
-    });
+    emulator = await startEmulator(readEmulatorOptions(config, log));
   } catch (error) {
     await lock.release();
     throw error;
@@ -32,5 +24,18 @@ export async function startEmulatorOnly(config: Config, log: (line: string) => v
       await removeRuntimeFile(config.dataDir);
       await lock.release();
     },
+  };
+}
+
+/** The emulator's options as the configuration sets them. */
+export function readEmulatorOptions(config: Config, log: (line: string) => void): EmulatorOptions {
+  return {
+    dataDir: config.dataDir,
+    port: config.emulatorPort,
+    host: config.host,
+    speed: config.emulatorSpeed,
+    ttlSeconds: config.emulatorTtlSeconds,
+    errorStyle: config.errorStyle,
+    log,
   };
 }

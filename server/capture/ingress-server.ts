@@ -3,9 +3,9 @@
 // senders may flood (per-sender 429), crawl slowly (header/request timeouts) or send huge bodies (413).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Capture, Delivery, HeaderPair } from '../../shared/records.ts';
+import { listen, type Listening } from '../http/listen.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
 import { identifySender } from './identify-sender.ts';
 import { createRateLimiter } from './rate-limiter.ts';
@@ -31,11 +31,8 @@ export interface IngressOptions {
   log?: (line: string) => void;
 }
 
-export interface IngressHandle {
-  url: string;
-  port: number;
+export interface IngressHandle extends Listening {
   server: Server;
-  close(): Promise<void>;
 }
 
 export async function startIngress(options: IngressOptions): Promise<IngressHandle> {
@@ -63,21 +60,7 @@ export async function startIngress(options: IngressOptions): Promise<IngressHand
     if (options.upgrade?.(request, socket, head)) return;
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  let closing: Promise<void> | null = null;
-  return {
-    url: `http://${options.host}:${port}`,
-    port,
-    server,
-    close: () => (closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    })),
-  };
+  return { ...(await listen(server, options.port, options.host)), server };
 }
 
 async function handleRequest(request: IncomingMessage, response: ServerResponse, options: IngressOptions, limiter: ReturnType<typeof createRateLimiter>): Promise<void> {

@@ -2,6 +2,7 @@
 
 import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from './is-process-alive.ts';
 
 export const LOCK_FILE_NAME = 'miahook.lock';
 
@@ -41,7 +42,7 @@ export async function acquireDataDirLock(dataDir: string, options: LockOptions =
     }
     const holder = await readHolder(path);
     if (holder === 'gone') continue;
-    if (holder.pid !== null && isRunning(holder.pid)) throw new DataDirLockedError(holder.pid, dataDir);
+    if (holder.pid !== null && isProcessAlive(holder.pid)) throw new DataDirLockedError(holder.pid, dataDir);
     // Stale: remove it only if it still holds what we judged stale (another starter may have replaced it).
     const again = await readHolder(path);
     if (again === 'gone' || again.text !== holder.text) continue;
@@ -78,14 +79,4 @@ async function readHolder(path: string): Promise<{ pid: number | null; text: str
     else return { pid: null, text };
   }
   return 'gone';
-}
-
-/** Signal 0 checks existence: ESRCH means gone, EPERM means running under another user. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

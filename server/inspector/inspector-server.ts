@@ -5,9 +5,9 @@
 
 import express, { type RequestHandler } from 'express';
 import { createErrorHandler } from '../http/error-handler.ts';
+import { listen, type Listening } from '../http/listen.ts';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { HttpError } from '../http/http-error.ts';
 import { createAccessGuard, readBearer, readProtocolToken } from './access-guard.ts';
@@ -25,11 +25,8 @@ export interface InspectorOptions {
   log?: (line: string) => void;
 }
 
-export interface InspectorHandle {
-  url: string;
-  port: number;
+export interface InspectorHandle extends Listening {
   server: Server;
-  close(): Promise<void>;
 }
 
 export async function startInspector(options: InspectorOptions): Promise<InspectorHandle> {
@@ -85,20 +82,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (!guard.isToken(token)) return refuse(401, 'Unauthorized');
     options.hub.accept(request, socket, head);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  port = (server.address() as AddressInfo).port;
-  let closing: Promise<void> | null = null;
-  return {
-    url: `http://${options.host}:${port}`,
-    port,
-    server,
-    close: () => (closing ??= new Promise<void>((resolve) => {
-      options.hub.close();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    })),
-  };
+  const listening = await listen(server, options.port, options.host, () => options.hub.close());
+  port = listening.port;
+  return { ...listening, server };
 }

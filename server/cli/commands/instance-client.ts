@@ -2,6 +2,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { isProcessAlive } from '../../data-dir/is-process-alive.ts';
 import { runtimeFilePath, type RuntimeInfo } from '../../data-dir/runtime-file.ts';
 import type { CliIo } from '../io.ts';
 import { UsageError, type ParsedArgs } from '../parse-args.ts';
@@ -19,7 +20,7 @@ export async function connectToInstance(args: ParsedArgs, io: CliIo): Promise<In
   } catch {
     throw new UsageError(`No running miahook found in ${dataDir} (no runtime.json). Start it first with "npm start" (or "miahook"), or pass the --data-dir it uses.`);
   }
-  if (!runtime.inspectorUrl || !runtime.token || !isAlive(runtime.pid)) {
+  if (!runtime.inspectorUrl || !runtime.token || !isProcessAlive(runtime.pid)) {
     throw new UsageError(`The miahook recorded in ${runtimeFilePath(dataDir)} (pid ${runtime.pid}) is not running. Start it with "npm start".`);
   }
   const base = runtime.inspectorUrl;
@@ -44,14 +45,5 @@ export function readApiError(text: string): string {
     return (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
   } catch {
     return text;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
