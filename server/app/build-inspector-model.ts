@@ -12,6 +12,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { LabelledKey } from '../signature/keys.ts';
 import type { ReplayService } from '../replay/replay-service.ts';
 import type { ExportService } from '../export/export-service.ts';
+import type { CheckService } from '../check/run-check.ts';
 
 export interface InspectorModelDeps {
   store: Store;
@@ -25,6 +26,7 @@ export interface InspectorModelDeps {
   pollOpenPayments: () => Promise<PaymentRecord[]>;
   createShare: (ttlSeconds: unknown) => Promise<ShareResponse>;
   revokeShares: () => void;
+  check: CheckService;
 }
 
 export function buildInspectorModel(deps: InspectorModelDeps): InspectorModel {
@@ -86,6 +88,7 @@ export function buildInspectorModel(deps: InspectorModelDeps): InspectorModel {
     pollOpenPayments: () => deps.pollOpenPayments(),
     createShare: (ttlSeconds) => deps.createShare(ttlSeconds),
     revokeShares: () => deps.revokeShares(),
+    runCheck: (input) => deps.check.run(input),
     revealEmulatorSecret() {
       if (!deps.emulator) throw new HttpError(409, 'not_emulator', 'The emulator is not running.');
       return deps.emulator.credentials.secretKey;

@@ -8,6 +8,7 @@ import type { TunnelState } from '../../shared/events.ts';
 import type { Capture } from '../../shared/records.ts';
 import { startIngress } from '../capture/ingress-server.ts';
 import { createCaptureRecorder } from '../capture/record-capture.ts';
+import { createCheckService } from '../check/run-check.ts';
 import type { Config } from '../config/resolve-config.ts';
 import { acquireDataDirLock } from '../data-dir/lock.ts';
 import { removeRuntimeFile, writeRuntimeFile } from '../data-dir/runtime-file.ts';
@@ -146,6 +147,14 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
         }
       },
       revokeShares: () => shareTokens.revokeAll(),
+      check: createCheckService({
+        emulator: backend.emulator,
+        appendDelivery: (draft) => store.deliveries.append(draft),
+        emit,
+        forwardTo: config.forwardTo,
+        allowTargets: config.allowTargets,
+        log,
+      }),
     });
     const shareRoutes = createShareRoutes({ tokens: shareTokens, view: buildShareView(model), hub: shareHub, uiDir });
     const answerProbe = (request: IncomingMessage, response: ServerResponse) => {

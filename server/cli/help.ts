@@ -7,6 +7,7 @@ const USAGE: Record<CommandName, string> = {
   emulator: 'miahook emulator [options]',
   verify: 'miahook verify <file|-> --public-key <file|base64> [--json]',
   replay: 'miahook replay <captureId> [--to <url>] [--preset <name>]',
+  check: 'miahook check <handler-url> [--payment <id>] [--junit <file>]',
   export: 'miahook export [--format har|json] > file',
   import: 'miahook import <file>',
   help: 'miahook help',

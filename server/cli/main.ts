@@ -5,6 +5,7 @@ import { EXIT, type CliIo } from './io.ts';
 import { parseArgs, UsageError } from './parse-args.ts';
 import { runVerify } from './commands/verify.ts';
 import { runReplay } from './commands/replay.ts';
+import { runCheck } from './commands/check.ts';
 import { runExport, runImport } from './commands/export-import.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -23,6 +24,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runVerify(args, { ...io, stdin: io.stdin ?? process.stdin });
       case 'replay':
         return await runReplay(args, io);
+      case 'check':
+        return await runCheck(args, io);
       case 'export':
         return await runExport(args, io);
       case 'import':

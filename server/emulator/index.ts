@@ -58,6 +58,9 @@ export interface EmulatorOptions {
   onPaymentChange?: (state: PaymentState) => void;
 }
 
+/** A payment as GET /payment shows it, plus where its callback goes and when it was made. */
+export type EmulatorPaymentSummary = PaymentState & { callbackUrl?: string; createdAt: string };
+
 export interface EmulatorHandle {
   url: string;
   port: number;
@@ -68,6 +71,8 @@ export interface EmulatorHandle {
   /** Same rules as the control route; throws EmulatorError (status 400/404/409). */
   setOutcome(paymentId: string, status: PaymentStatus): Promise<PaymentState>;
   getPayment(paymentId: string): PaymentState | undefined;
+  /** Every kept payment, newest first, with its callbackUrl. */
+  listPayments(): EmulatorPaymentSummary[];
   getFaults(): Faults;
   /** Changes some switches; throws EmulatorError (400) on a bad value. Returns all switches. */
   setFaults(update: Partial<Faults>): Faults;
@@ -157,6 +162,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       getPayment(paymentId) {
         const payment = book.get(paymentId);
         return payment ? toPaymentState(payment, checkoutUrl(paymentId)) : undefined;
+      },
+      listPayments() {
+        return store.list().map((payment) => ({
+          ...toPaymentState(payment),
+          ...(payment.callbackUrl ? { callbackUrl: payment.callbackUrl } : {}),
+          createdAt: payment.createdAt,
+        })).reverse();
       },
       getFaults: () => ({ ...faults }),
       setFaults,

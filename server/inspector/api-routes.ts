@@ -42,6 +42,7 @@ export function createApiRouter(model: InspectorModel): Router {
     model.revokeShares();
     res.json({ revoked: true });
   });
+  router.post('/check', async (req, res) => void res.json(await model.runCheck(req.body)));
   router.post('/payments/poll-open', async (_req, res) => void res.json({ items: await model.pollOpenPayments() }));
   router.use((req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} /api${req.path}. See the README's API list.`)));
   return router;

@@ -1,6 +1,7 @@
 // What the inspector API can do, as plain domain calls; built by the composition root, used by thin routes.
 
 import type { CaptureDetail, CaptureListResponse, EmulatorInfo, NewPaymentRequest, ReplayRequest, ShareResponse, StatusResponse } from '../../shared/api.ts';
+import type { CheckReport } from '../../shared/check-report.ts';
 import type { Delivery, PaymentRecord } from '../../shared/records.ts';
 
 export interface CaptureListQuery {
@@ -33,4 +34,6 @@ export interface InspectorModel {
   pollOpenPayments(): Promise<PaymentRecord[]>;
   createShare(ttlSeconds: unknown): Promise<ShareResponse>;
   revokeShares(): void;
+  /** The go-live check of a developer's handler (body: CheckRequest); HttpError 400/404/409 before anything is sent. */
+  runCheck(input: unknown): Promise<CheckReport>;
 }
