@@ -35,15 +35,33 @@ export type PaymentService = ReturnType<typeof createPaymentService>;
 export function createPaymentService(deps: PaymentServiceDeps) {
   const now = deps.now ?? (() => new Date());
 
+  // Updates of one payment run one after another (a callback can land while a simulate or poll is in flight).
+  const queues = new Map<string, Promise<unknown>>();
+  function updateRecord(paymentId: string, change: (record: PaymentRecord) => PaymentRecord | null): Promise<PaymentRecord | null> {
+    const run = (queues.get(paymentId) ?? Promise.resolve()).catch(() => {}).then(async () => {
+      const current = deps.store.get(paymentId);
+      const next = current ? change(current) : null;
+      return next ? save(next) : null;
+    });
+    queues.set(paymentId, run);
+    void run.finally(() => {
+      if (queues.get(paymentId) === run) queues.delete(paymentId);
+    }).catch(() => {});
+    return run;
+  }
+
   async function save(record: PaymentRecord): Promise<PaymentRecord> {
     await deps.store.put(record);
     deps.emit({ type: 'payment', payment: record });
     return record;
   }
 
-  function withStatus(record: PaymentRecord, status: PaymentStatus, source: TimelineSource): PaymentRecord {
+  /** Adds a status seen at `at` (kept in time order) and moves the status, never back from a final one. */
+  function withStatus(record: PaymentRecord, status: PaymentStatus, source: TimelineSource, at = now().toISOString()): PaymentRecord {
     const last = record.timeline.at(-1);
-    const timeline = last?.status === status && last.source === source ? record.timeline : [...record.timeline, { at: now().toISOString(), status, source }];
+    const timeline = last?.status === status && last.source === source
+      ? record.timeline
+      : [...record.timeline, { at, status, source }].sort((a, b) => a.at.localeCompare(b.at));
     // A final status never goes back: later non-final reports stay in the timeline only.
     const nextStatus = isFinalStatus(record.status) && !isFinalStatus(status) ? record.status : status;
     // Known final by polling with no callback yet: miaPOS never retries, so say so (a late callback clears it).
@@ -88,27 +106,27 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const record = requireRecord(paymentId);
       const state = await callBackend(() => deps.client.getPayment(paymentId));
       if (!isPaymentStatus(state.status)) throw new HttpError(502, 'bad_backend_answer', `The backend reported an unknown status "${String(state.status)}".`);
-      return save(withStatus(deps.store.get(paymentId) ?? record, state.status, 'poll'));
+      return (await updateRecord(paymentId, (current) => withStatus(current, state.status, 'poll'))) ?? record;
     },
 
     async simulate(paymentId: string, status: unknown): Promise<PaymentRecord> {
       if (!deps.simulate) throw new HttpError(409, 'not_emulator', 'Outcomes can only be forced on the emulator; the real sandbox decides by itself.');
       if (!isPaymentStatus(status) || status === 'CREATED') throw new HttpError(400, 'bad_status', 'status must be one of PENDING, SUCCESS, FAILED, DECLINED, EXPIRED.');
-      requireRecord(paymentId);
+      const record = requireRecord(paymentId);
+      const at = now().toISOString();
       await deps.simulate(paymentId, status);
-      return save(withStatus(requireRecord(paymentId), status, 'simulate'));
+      return (await updateRecord(paymentId, (current) => withStatus(current, status, 'simulate', at))) ?? record;
     },
 
     /** Adds a received callback to its payment's timeline (only a valid signature may move the status). */
     async recordCallback(capture: Capture): Promise<void> {
       const paymentId = capture.payment?.paymentId;
-      const record = paymentId ? deps.store.get(paymentId) : undefined;
-      if (!record) return;
+      if (!paymentId) return;
       const status = capture.summary.status;
-      const ids = [...record.callbackCaptureIds, capture.id];
-      let next: PaymentRecord = { ...record, callbackCaptureIds: ids, callbackNeverArrived: false };
-      if (capture.verification.verdict === 'valid' && isPaymentStatus(status)) next = withStatus(next, status, 'callback');
-      await save(next);
+      await updateRecord(paymentId, (record) => {
+        const next: PaymentRecord = { ...record, callbackCaptureIds: [...record.callbackCaptureIds, capture.id], callbackNeverArrived: false };
+        return capture.verification.verdict === 'valid' && isPaymentStatus(status) ? withStatus(next, status, 'callback', capture.receivedAt) : next;
+      });
     },
 
     /** Payments still waiting for an outcome. */
