@@ -8,7 +8,9 @@ import { checkTunnelSettings, openTunnel, TunnelConfigError, type OpenedTunnel }
 import type { TunnelProbe } from './probe.ts';
 
 export interface TunnelOptions {
-  /** The ingress port; localtunnel connects to `localhost:<localPort>` (see README of this folder / report). */
+  /** The ingress port. localtunnel connects to `localhost:<localPort>` (no option changes only that: `local_host` also rewrites
+   *  bodies); Node 20 tries every address of localhost (::1, then 127.0.0.1), so an ingress on 127.0.0.1 is reached, and the
+   *  probe catches a wrong target (another service on [::1]:port, or `--no-network-family-autoselection`). */
   localPort: number;
   /** e.g. https://localtunnel.me, or a self-hosted server such as http://127.0.0.1:PORT */
   host: string;
