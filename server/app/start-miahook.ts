@@ -186,7 +186,9 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     cleanups.push(() => inspector.close());
     inspectorUrl = inspector.url;
 
-    const writeRuntime = () => writeRuntimeFile(config.dataDir, {
+    // runtime.json writes run one after another, so an older state never lands after a newer one.
+    let runtimeWrites: Promise<void> = Promise.resolve();
+    const writeRuntime = () => (runtimeWrites = runtimeWrites.catch(() => {}).then(() => writeRuntimeFile(config.dataDir, {
       pid: process.pid,
       startedAt: new Date().toISOString(),
       mode: backend.mode,
@@ -197,7 +199,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       emulatorUrl: backend.emulator.url,
       token,
       emulator: backend.emulator.credentials,
-    });
+    })));
     await writeRuntime();
     cleanups.push(() => removeRuntimeFile(config.dataDir));
 

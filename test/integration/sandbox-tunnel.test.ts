@@ -66,8 +66,11 @@ describe('sandbox mode through a tunnel', () => {
     expect(status.urls.public).toBe(relay.publicUrl());
     expect(status.urls.callback).toBe(`${relay.publicUrl()}/callback`);
     expect(status.backend.keyLabel).toBe(`sandbox ${remote.url}`);
-    const runtime = JSON.parse(await readFile(join(app.config.dataDir, 'runtime.json'), 'utf8')) as { publicUrl: string; callbackUrl: string };
-    expect(runtime).toMatchObject({ publicUrl: relay.publicUrl(), callbackUrl: `${relay.publicUrl()}/callback` });
+    const runtime = await waitFor(async () => {
+      const info = JSON.parse(await readFile(join(app.config.dataDir, 'runtime.json'), 'utf8')) as { publicUrl: string; callbackUrl: string };
+      return info.publicUrl === relay.publicUrl() ? info : undefined;
+    });
+    expect(runtime.callbackUrl).toBe(`${relay.publicUrl()}/callback`);
 
     const { payment, capture } = await payAndSucceed();
     expect(payment.callbackUrl).toBe(`${relay.publicUrl()}/callback`);
