@@ -1,6 +1,6 @@
-// Small file helpers for the emulator's data dir: private files (mode 0600), a private folder, a pid lock file.
+// Small file helpers for the emulator's data dir: private files (mode 0600) and a private folder.
 
-import { chmod, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Makes `<dataDir>/emulator` (mode 0700) and returns its path. */
@@ -27,49 +27,4 @@ export async function readPrivateFile(path: string): Promise<string | null> {
 export async function createPrivateFile(path: string, text: string): Promise<void> {
   await writeFile(path, text, { mode: 0o600, flag: 'wx', flush: true });
   await chmod(path, 0o600);
-}
-
-/** A held lock; release() is idempotent. */
-export interface FileLock {
-  release(): Promise<void>;
-}
-
-/**
- * Takes `<dir>/<name>` holding our pid. A lock left by a dead process is taken over; one held by a
- * live process (including this one: a second emulator on the same data dir) is refused.
- */
-export async function takeLock(dir: string, name: string, what: string): Promise<FileLock> {
-  const path = join(dir, name);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(path, 'wx', 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      let released = false;
-      return {
-        async release() {
-          if (released) return;
-          released = true;
-          await rm(path, { force: true });
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
-        throw new Error(`${what} is already in use by process ${holder} (lock file ${path}). Stop that process, or use another --data-dir.`);
-      }
-      await rm(path, { force: true });
-    }
-  }
-  throw new Error(`Could not take the lock ${path}. Delete it if no miahook process is running.`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -6,7 +6,8 @@ import type { PaymentState, PaymentStatus } from '../../shared/protocol.ts';
 import { signString } from '../signature/rsa.ts';
 import { createCallbackDispatcher, type DeliveryEntry, type DeliveryStartInfo, type EmulatorDelivery } from './callbacks.ts';
 import { loadOrCreateCredentials, type EmulatorCredentials } from './credentials.ts';
-import { ensureEmulatorDir, takeLock } from './data-files.ts';
+import { ensureEmulatorDir } from './data-files.ts';
+import { acquireDataDirLock } from '../data-dir/lock.ts';
 import type { ErrorStyle } from './errors.ts';
 import { NO_FAULTS, listActiveFaults, readFaultsUpdate, type Faults } from './faults.ts';
 import { createMiaposApi } from './miapos-api.ts';
@@ -96,7 +97,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     }
   };
   const dir = await ensureEmulatorDir(options.dataDir);
-  const lock = await takeLock(dir, 'emulator.lock', `The emulator data dir ${dir}`);
+  const lock = await acquireDataDirLock(dir, { log });
   try {
     const credentials = await loadOrCreateCredentials(dir);
     const key = await loadOrCreateSigningKey(dir);

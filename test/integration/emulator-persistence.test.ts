@@ -115,7 +115,7 @@ describe('restart', () => {
   it('refuses a second emulator on the same data dir while the first runs', async () => {
     const dataDir = await makeDataDir();
     await start(dataDir);
-    await expect(startEmulator({ dataDir, port: 0 })).rejects.toThrow(/already in use by process/);
+    await expect(startEmulator({ dataDir, port: 0 })).rejects.toThrow(/Another miahook \(pid \d+\) is using/);
   });
 });
 
