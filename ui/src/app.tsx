@@ -4,13 +4,14 @@ import { useEffect } from 'preact/hooks';
 import { configureApi } from './api/client.ts';
 import { forgetToken, readSession, type Session } from './api/session.ts';
 import { CapturesView } from './components/CapturesView.tsx';
+import { CheckTab } from './components/CheckTab.tsx';
 import { EmulatorView } from './components/EmulatorView.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { Header } from './components/Header.tsx';
 import { AuthProblemPage, NoTokenPage } from './components/NoticePages.tsx';
 import { PaymentsView } from './components/PaymentsView.tsx';
 import { Toasts } from './components/Toasts.tsx';
-import { authProblemStore, viewStore } from './state/app-state.ts';
+import { authProblemStore, viewStore, type Tab } from './state/app-state.ts';
 import { startLiveUpdates } from './state/live-events.ts';
 import { useStore } from './state/store.ts';
 
@@ -44,10 +45,19 @@ function Inspector(props: { session: Session }) {
       )}
       <main class="main">
         <ErrorBoundary label={view.tab}>
-          {view.tab === 'captures' ? <CapturesView /> : view.tab === 'payments' ? <PaymentsView /> : <EmulatorView />}
+          <TabView tab={view.readOnly && view.tab === 'check' ? 'captures' : view.tab} />
         </ErrorBoundary>
       </main>
       <Toasts />
     </div>
   );
+}
+
+function TabView(props: { tab: Tab }) {
+  switch (props.tab) {
+    case 'captures': return <CapturesView />;
+    case 'payments': return <PaymentsView />;
+    case 'emulator': return <EmulatorView />;
+    case 'check': return <CheckTab />;
+  }
 }

@@ -4,6 +4,7 @@ import type {
   CaptureDetail, CaptureListResponse, EmulatorInfo, NewPaymentRequest, PaymentListResponse, ReplayRequest,
   ShareResponse, SimulateRequest, StatusResponse,
 } from '../../../shared/api.ts';
+import type { CheckReport, CheckRequest } from '../../../shared/check-report.ts';
 import type { Delivery, PaymentRecord } from '../../../shared/records.ts';
 import { requestBlob, requestJson } from './client.ts';
 
@@ -44,4 +45,6 @@ export const replayCapture = (id: string, request: ReplayRequest) => requestJson
 export const setForwarding = (target: string | null) => requestJson<{ forwardTo: string | null }>('POST', '/forwarding', { target });
 export const createShare = (ttlSeconds?: number) => requestJson<ShareResponse>('POST', '/share', ttlSeconds ? { ttlSeconds } : {});
 export const revokeShares = () => requestJson<{ revoked: boolean }>('DELETE', '/share');
+/** The go-live check: sends every case to the handler and answers with the whole report (seconds, up to minutes). */
+export const runHandlerCheck = (request: CheckRequest) => requestJson<CheckReport>('POST', '/check', request);
 export const downloadExport = (format: 'har' | 'json') => requestBlob(`/export?format=${format}`);

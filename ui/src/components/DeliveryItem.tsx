@@ -34,7 +34,7 @@ export function DeliveryItem(props: { delivery: Delivery }) {
   );
 }
 
-function DeliveryExchange(props: { delivery: Delivery }) {
+export function DeliveryExchange(props: { delivery: Delivery }) {
   const { delivery } = props;
   const { response } = delivery;
   return (

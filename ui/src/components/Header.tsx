@@ -15,6 +15,7 @@ export function Header() {
   ];
   if (!view.readOnly) tabs.push({ tab: 'payments', label: 'Payments', count: counts?.payments });
   if (status?.mode === 'emulator' && !view.readOnly) tabs.push({ tab: 'emulator', label: 'Emulator' });
+  if (!view.readOnly) tabs.push({ tab: 'check', label: 'Go-live check' });
   return (
     <header class="topbar">
       <div class="brand" title={status ? `miahook ${status.version}` : 'miahook'}><span class="brand-mark">mia</span>hook</div>

@@ -5,7 +5,7 @@ import type { LiveState } from '../api/live-socket.ts';
 import { fetchStatus } from '../api/endpoints.ts';
 import { createStore } from './store.ts';
 
-export type Tab = 'captures' | 'payments' | 'emulator';
+export type Tab = 'captures' | 'payments' | 'emulator' | 'check';
 
 export const statusStore = createStore<{ status: StatusResponse | null; error: string | null }>({ status: null, error: null });
 export const liveStore = createStore<{ state: LiveState; attempt: number }>({ state: 'connecting', attempt: 0 });

@@ -4,6 +4,7 @@ import type { NumberedEvent } from '../api/live-socket.ts';
 import { connectLive, type LiveConnection } from '../api/live-socket.ts';
 import type { Session } from '../api/session.ts';
 import { bumpCount, liveStore, loadStatus, showToast, statusStore, viewStore } from './app-state.ts';
+import { applyCheckDelivery } from './check-state.ts';
 import { applyCaptureEvent, applyCapturesDeleted, applyDeliveryToList, capturesStore, loadFirstPage } from './captures-state.ts';
 import { applyDeliveryToDetail, applyPaymentToDetail, detailStore, loadDetail } from './detail-state.ts';
 import { applyEmulatorDelivery, loadEmulator } from './emulator-state.ts';
@@ -76,6 +77,7 @@ function applyEvent(event: NumberedEvent): void {
       if (event.delivery.captureId) applyDeliveryToList(event.delivery.captureId, event.delivery.response?.status ?? null);
       applyDeliveryToDetail(event.delivery);
       applyEmulatorDelivery(event.delivery);
+      applyCheckDelivery(event.delivery);
       break;
     case 'payment':
       if (upsertPayment(event.payment)) bumpCount('payments', 1);
