@@ -7,7 +7,7 @@ import type { CollectionMeta, MetaFile } from './meta-file.ts';
 import { SegmentedCollection } from './segmented-collection.ts';
 
 export interface CaptureStore {
-  /** Assigns seq; resolves once a file holding the capture has been written and renamed into place. */
+  /** Assigns seq; resolves once the journal write holding the capture has returned (see segmented-collection.ts). */
   append(draft: Omit<Capture, 'seq'>): Promise<Capture>;
   get(id: string): Capture | undefined;
   /** Newest first. */
@@ -27,6 +27,8 @@ export interface CaptureCollectionOptions {
   dataDir: string;
   keep: number;
   segmentSize: number;
+  checkpointDelayMs: number;
+  fsync: boolean;
   meta: MetaFile;
   log: Log;
   /** Called with the ids of captures removed by delete or clear (not by eviction). */
@@ -40,7 +42,7 @@ function isCapture(value: unknown): value is Capture {
     typeof capture.summary === 'object' && capture.summary !== null;
 }
 
-export async function openCaptures(options: CaptureCollectionOptions, loaded: CollectionMeta): Promise<{ captures: CaptureStore; flush: () => Promise<void> }> {
+export async function openCaptures(options: CaptureCollectionOptions, loaded: CollectionMeta): Promise<{ captures: CaptureStore; close: () => Promise<void> }> {
   const searchTexts = new WeakMap<Capture, string>();
   const channelCounts = new Map<string, number>();
   const collection = await SegmentedCollection.load<Capture>({
@@ -48,6 +50,8 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
     name: 'captures',
     segmentSize: options.segmentSize,
     keep: options.keep,
+    checkpointDelayMs: options.checkpointDelayMs,
+    fsync: options.fsync,
     meta: options.meta,
     log: options.log,
     isRecord: isCapture,
@@ -89,5 +93,5 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
     count: () => collection.size,
     channels: () => [...channelCounts.keys()].sort(),
   };
-  return { captures, flush: () => collection.flush() };
+  return { captures, close: () => collection.close() };
 }

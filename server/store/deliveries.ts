@@ -6,7 +6,7 @@ import type { CollectionMeta, MetaFile } from './meta-file.ts';
 import { SegmentedCollection } from './segmented-collection.ts';
 
 export interface DeliveryStore {
-  /** Assigns seq; resolves once a file holding the delivery has been written. */
+  /** Assigns seq; resolves once the journal write holding the delivery has returned. */
   append(draft: Omit<Delivery, 'seq'>): Promise<Delivery>;
   /** Oldest first. */
   listForCapture(captureId: string): Delivery[];
@@ -19,6 +19,8 @@ export interface DeliveryCollectionOptions {
   dataDir: string;
   keep: number;
   segmentSize: number;
+  checkpointDelayMs: number;
+  fsync: boolean;
   meta: MetaFile;
   log: Log;
 }
@@ -33,7 +35,7 @@ export async function openDeliveries(options: DeliveryCollectionOptions, loaded:
   deliveries: DeliveryStore;
   /** Removes the deliveries of these captures (after a delete or clear). */
   removeForCaptures: (captureIds: string[]) => Promise<void>;
-  flush: () => Promise<void>;
+  close: () => Promise<void>;
 }> {
   const byCapture = new Map<string, Set<string>>();
   const collection = await SegmentedCollection.load<Delivery>({
@@ -76,5 +78,5 @@ export async function openDeliveries(options: DeliveryCollectionOptions, loaded:
     const ids = captureIds.flatMap((captureId) => [...(byCapture.get(captureId) ?? [])]);
     if (ids.length > 0) await collection.remove(ids);
   }
-  return { deliveries, removeForCaptures, flush: () => collection.flush() };
+  return { deliveries, removeForCaptures, close: () => collection.close() };
 }

@@ -1,4 +1,4 @@
-// The durable store under the data dir: captures, deliveries and payments, through lowdb, acknowledged on disk.
+// The durable store under the data dir: captures, deliveries and payments; appends acknowledged by a journal, segment files by lowdb.
 
 import { mkdir } from 'node:fs/promises';
 import type { Capture, Delivery, DeliveryKind, PaymentRecord } from '../../shared/records.ts';
@@ -13,6 +13,8 @@ export type { Capture, Delivery, DeliveryKind, PaymentRecord };
 
 export const DEFAULT_KEEP = 10_000;
 export const DEFAULT_SEGMENT_SIZE = 200;
+/** From the first change not yet in a segment file to the checkpoint that writes it. */
+export const DEFAULT_CHECKPOINT_DELAY_MS = 300;
 /** Deliveries are kept up to this many times `keep`, oldest evicted first. */
 export const DELIVERIES_PER_KEPT_CAPTURE = 5;
 
@@ -22,32 +24,43 @@ export interface StoreOptions {
   keep?: number;
   /** Records per segment file. Default 200. */
   segmentSize?: number;
-  /** Warnings (a corrupt file moved aside, a failed background write). */
+  /** Warnings (a corrupt file moved aside, a torn journal line ignored, a failed checkpoint). */
   log?: (line: string) => void;
+  /** Delay from the first change to the checkpoint that writes changed segment files. Default 300 ms. */
+  checkpointDelayMs?: number;
+  /**
+   * fdatasync each journal write before acknowledging it, and segment files before a journal file is
+   * deleted: acknowledged data then survives power loss, not only a crash. Default false (page cache,
+   * as lowdb's writes). meta.json and payments.json are not synced either way.
+   */
+  fsync?: boolean;
 }
 
 export interface Store {
   captures: CaptureStore;
   deliveries: DeliveryStore;
   payments: PaymentStore;
-  /** Flushes pending writes; idempotent. */
+  /** Checkpoints every change into the segment files (the journal files then go) and flushes the rest; idempotent. */
   close(): Promise<void>;
 }
 
 /**
- * Opens (or creates) the store under `dataDir`. Every record is held in memory; a write rewrites only
- * the segment file it touched (tmp file + rename, by lowdb's JSONFile). One process per data dir: take
+ * Opens (or creates) the store under `dataDir`. Every record is held in memory. A capture or delivery
+ * change is acknowledged after one append to the collection's journal file; checkpoints then rewrite
+ * only the segment files changed (tmp file + rename, by lowdb's JSONFile) and drop the journal files they
+ * replace; opening replays what the journal holds beyond the segments. One process per data dir: take
  * the data-dir lock (server/data-dir/lock.ts) before opening.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const keep = positiveInteger(options.keep ?? DEFAULT_KEEP, 'keep');
   const segmentSize = positiveInteger(options.segmentSize ?? DEFAULT_SEGMENT_SIZE, 'segmentSize');
+  const checkpointDelayMs = nonNegative(options.checkpointDelayMs ?? DEFAULT_CHECKPOINT_DELAY_MS, 'checkpointDelayMs');
   const log = options.log ?? ((line: string) => console.warn(line));
   await mkdir(options.dataDir, { recursive: true });
   const { meta, loaded, salvagedMaxSeq } = await MetaFile.open(options.dataDir, log);
   // A damaged meta.json: the seqs its text still shows must not be handed out again.
   for (const collection of [loaded.captures, loaded.deliveries]) collection.lastSeq = Math.max(collection.lastSeq, salvagedMaxSeq);
-  const shared = { dataDir: options.dataDir, segmentSize, meta, log };
+  const shared = { dataDir: options.dataDir, segmentSize, checkpointDelayMs, fsync: options.fsync ?? false, meta, log };
   const deliveries = await openDeliveries({ ...shared, keep: keep * DELIVERIES_PER_KEPT_CAPTURE }, loaded.deliveries);
   const captures = await openCaptures({ ...shared, keep, onRemoved: deliveries.removeForCaptures }, loaded.captures);
   const payments = await openPayments(options.dataDir, log);
@@ -67,12 +80,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     payments: { ...payments.payments, put: guard(payments.payments.put) },
     close() {
       closing ??= (async () => {
-        await Promise.all([captures.flush(), deliveries.flush(), payments.flush()]);
+        // Captures first: a capture delete still in flight may remove deliveries.
+        await captures.close();
+        await Promise.all([deliveries.close(), payments.flush()]);
         await meta.flush();
       })();
       return closing;
     },
   };
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a number of at least 0, got ${value}.`);
+  return value;
 }
 
 function positiveInteger(value: number, name: string): number {

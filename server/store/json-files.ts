@@ -1,6 +1,6 @@
 // Reads the store's JSON files through lowdb, and moves a corrupt one aside instead of replacing it.
 
-import { readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 
@@ -32,8 +32,7 @@ export async function readOrSetAside<T>(db: Low<T>, path: string, isValid: (data
     problem = `it is not valid JSON (${error.message})`;
   }
   const salvagedMaxSeq = await readMaxSeq(path);
-  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  await rename(path, aside);
+  const aside = await setAside(path);
   log(`warning: ${path} could not be read: ${problem}. It was moved to ${aside} and the rest of the data dir was loaded; nothing in it was deleted.`);
   return { kind: 'corrupt', salvagedMaxSeq };
 }
@@ -47,10 +46,40 @@ export async function removeFile(path: string): Promise<void> {
   }
 }
 
-/** The highest `"seq": N` in a file's raw text, so sequence numbers in a damaged file are not handed out again. */
-async function readMaxSeq(path: string): Promise<number> {
-  const text = await readFile(path, 'latin1').catch(() => '');
+/** Moves a damaged file to `<path>.corrupt-<timestamp>` and returns the new path. */
+export async function setAside(path: string): Promise<string> {
+  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  await rename(path, aside);
+  return aside;
+}
+
+/** fdatasync of a file already written (and renamed into place). */
+export async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** fsync of a directory, so that names created, renamed or removed in it survive power loss. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The highest `"seq": N` in raw text, so sequence numbers in damaged data are not handed out again. */
+export function maxSeqInText(text: string): number {
   let max = 0;
   for (const match of text.matchAll(/"seq"\s*:\s*(\d{1,15})/g)) max = Math.max(max, Number(match[1]));
   return max;
+}
+
+async function readMaxSeq(path: string): Promise<number> {
+  return maxSeqInText(await readFile(path, 'latin1').catch(() => ''));
 }

@@ -1,31 +1,15 @@
-// A collection of records with store-assigned seq, kept in memory and on disk in capped segment files.
+// A collection of records with store-assigned seq: held in memory, acknowledged through a journal, checkpointed into capped segment files.
 
-import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Low } from 'lowdb';
-import { CoalescingWriter } from './coalescing-writer.ts';
-import { openJsonFile, readOrSetAside, removeFile, type Log } from './json-files.ts';
-import type { CollectionName, MetaFile } from './meta-file.ts';
+import { CheckpointScheduler } from './checkpoint-scheduler.ts';
+import type { Log } from './json-files.ts';
+import { Journal } from './journal.ts';
+import { formatDelete, formatPut } from './journal-lines.ts';
+import { loadCollection, type LoadedCollection, type SeqRecord } from './load-collection.ts';
+import type { CollectionMeta, CollectionName, MetaFile } from './meta-file.ts';
+import { createSegment, removeFiles, syncSegments, type Segment } from './segment-file.ts';
 
-export interface SeqRecord {
-  id: string;
-  seq: number;
-}
-
-interface SegmentData<T> {
-  records: T[];
-}
-
-/** One file `<dir>/<000001>.json`; records in seq order; only changed segments are rewritten. */
-interface Segment<T> {
-  no: number;
-  path: string;
-  db: Low<SegmentData<T>>;
-  records: T[];
-  /** Highest seq removed since the last write started: the write must not lower the data dir's high-water mark. */
-  removedMax: number;
-  writer: CoalescingWriter;
-}
+export type { SeqRecord };
 
 export interface CollectionOptions<T> {
   dataDir: string;
@@ -38,8 +22,18 @@ export interface CollectionOptions<T> {
   /** Called for each record entering or leaving memory (indexes of the owner). */
   onAdd?: (record: T) => void;
   onRemove?: (record: T) => void;
+  /** From the first change not yet in a segment file to the checkpoint that writes it. */
+  checkpointDelayMs: number;
+  /** fdatasync journal writes before acknowledging them, and segment files before a journal file is deleted. */
+  fsync: boolean;
 }
 
+/**
+ * A change is made in memory, appended to the journal (`<dir>/journal-<n>.jsonl`) and acknowledged when
+ * that one append has returned. A checkpoint, `checkpointDelayMs` after the first change it covers (and at
+ * close), seals the journal file, rewrites only the segments changed since the last one (tmp file + rename,
+ * by lowdb), and then deletes the journal files those writes made redundant. Opening replays the journal.
+ */
 export class SegmentedCollection<T extends SeqRecord> {
   #options: CollectionOptions<T>;
   #dir: string;
@@ -48,21 +42,49 @@ export class SegmentedCollection<T extends SeqRecord> {
   #order: T[] = [];
   #segments = new Map<number, Segment<T>>();
   #open: Segment<T> | null = null;
-  #nextSegmentNo = 1;
-  #lastSeq = 0;
-  #evictedThrough = 0;
+  #nextSegmentNo: number;
+  #lastSeq: number;
+  #evictedThrough: number;
+  #journal: Journal;
+  #checkpoints: CheckpointScheduler;
+  /** Segments changed since the last checkpoint took its list. */
+  #dirty = new Set<Segment<T>>();
+  /** Sealed journal files, every entry of which is in memory: deleted once a checkpoint has written every dirty segment. */
+  #replaced: string[] = [];
+  #failing = false;
 
-  private constructor(options: CollectionOptions<T>) {
+  private constructor(options: CollectionOptions<T>, loaded: LoadedCollection<T>, meta: CollectionMeta) {
     this.#options = options;
     this.#dir = join(options.dataDir, options.name);
+    this.#lastSeq = loaded.lastSeq;
+    this.#evictedThrough = meta.evictedThrough;
+    this.#nextSegmentNo = loaded.nextSegmentNo;
     options.meta.register(options.name, () => ({ lastSeq: this.#lastSeq, evictedThrough: this.#evictedThrough }));
+    this.#journal = new Journal({ dir: this.#dir, firstNo: loaded.journal.nextNo, fsync: options.fsync });
+    this.#checkpoints = new CheckpointScheduler(() => this.#checkpoint(), options.checkpointDelayMs);
+    for (const [no, records] of loaded.segments) {
+      const segment = this.#createSegment(no, records);
+      segment.removedMax = loaded.removedMax.get(no) ?? 0;
+      for (const record of records) {
+        this.#order.push(record);
+        this.#byId.set(record.id, { record, segment });
+      }
+    }
+    this.#order.sort((a, b) => a.seq - b.seq);
+    for (const record of this.#order) options.onAdd?.(record);
+    this.#open = loaded.openNo === null ? null : this.#segments.get(loaded.openNo) ?? null;
+    this.#evictOverflow();
+    for (const segment of this.#segments.values()) {
+      if (loaded.dirty.has(segment.no) || (segment.records.length === 0 && segment !== this.#open)) this.#markDirty(segment);
+    }
+    this.#replaced = loaded.journal.paths;
+    if (this.#replaced.length > 0) this.#checkpoints.request();
   }
 
-  /** Loads every segment file; a corrupt one is moved aside with a warning and the rest still loads. */
-  static async load<T extends SeqRecord>(options: CollectionOptions<T>, meta: { lastSeq: number; evictedThrough: number }): Promise<SegmentedCollection<T>> {
-    const collection = new SegmentedCollection(options);
-    await collection.#load(meta);
-    return collection;
+  /** Loads the segment files (a corrupt one is moved aside with a warning) and replays the journal over them. */
+  static async load<T extends SeqRecord>(options: CollectionOptions<T>, meta: CollectionMeta): Promise<SegmentedCollection<T>> {
+    const loaded = await loadCollection<T>({ dir: join(options.dataDir, options.name), isRecord: options.isRecord, log: options.log, meta });
+    return new SegmentedCollection(options, loaded, meta);
   }
 
   get size(): number {
@@ -90,7 +112,7 @@ export class SegmentedCollection<T extends SeqRecord> {
     return low;
   }
 
-  /** Assigns the next seq; resolves once a file write holding the record has completed. */
+  /** Assigns the next seq; resolves once the journal write holding the record has returned. */
   async append(draft: Omit<T, 'seq'>): Promise<T> {
     if (this.#byId.has(draft.id)) throw new Error(`A record with id ${draft.id} is already stored in ${this.#options.name}.`);
     const record = { ...draft, seq: ++this.#lastSeq } as T;
@@ -99,12 +121,14 @@ export class SegmentedCollection<T extends SeqRecord> {
     this.#order.push(record);
     this.#byId.set(record.id, { record, segment });
     this.#options.onAdd?.(record);
+    const written = this.#journal.append(formatPut(segment.no, record));
+    this.#markDirty(segment);
     this.#evictOverflow();
-    await segment.writer.schedule();
+    await written;
     return record;
   }
 
-  /** Replaces a record (id and seq are kept); resolves once the change is on disk. */
+  /** Replaces a record (id and seq are kept); resolves once the change is in the journal. */
   async update(id: string, change: (record: T) => T): Promise<T | undefined> {
     const entry = this.#byId.get(id);
     if (!entry) return undefined;
@@ -115,11 +139,13 @@ export class SegmentedCollection<T extends SeqRecord> {
     this.#order[this.lowerBound(old.seq)] = next;
     this.#options.onRemove?.(old);
     this.#options.onAdd?.(next);
-    await entry.segment.writer.schedule();
+    const written = this.#journal.append(formatPut(entry.segment.no, next));
+    this.#markDirty(entry.segment);
+    await written;
     return next;
   }
 
-  /** Removes records by id; resolves with those removed once their segment files are rewritten. */
+  /** Removes records by id; resolves with those removed once the removal is in the journal. */
   async remove(ids: Iterable<string>): Promise<T[]> {
     const removed = new Set<T>();
     const touched = new Set<Segment<T>>();
@@ -135,13 +161,15 @@ export class SegmentedCollection<T extends SeqRecord> {
     if (removed.size === 0) return [];
     this.#order = removed.size === 1 ? this.#spliceOne(removed) : this.#order.filter((record) => !removed.has(record));
     for (const segment of touched) segment.records = segment.records.filter((record) => !removed.has(record));
-    await Promise.all([...touched].map((segment) => segment.writer.schedule()));
+    const written = this.#journal.append(formatDelete([...removed]));
+    for (const segment of touched) this.#markDirty(segment);
+    await written;
     return [...removed];
   }
 
-  /** Resolves when no segment write is in flight or queued. */
-  async flush(): Promise<void> {
-    await Promise.all([...this.#segments.values()].map((segment) => segment.writer.idle()));
+  /** Runs a last checkpoint: every change is then in the segment files and the journal files are gone. */
+  close(): Promise<void> {
+    return this.#checkpoints.runNow();
   }
 
   #spliceOne(removed: Set<T>): T[] {
@@ -158,17 +186,16 @@ export class SegmentedCollection<T extends SeqRecord> {
   }
 
   #createSegment(no: number, records: T[]): Segment<T> {
-    const path = join(this.#dir, `${String(no).padStart(6, '0')}.json`);
-    const segment: Segment<T> = {
-      no,
-      path,
-      db: openJsonFile<SegmentData<T>>(path, { records: [] }),
-      records,
-      removedMax: 0,
-      writer: new CoalescingWriter(() => this.#writeSegment(segment)),
-    };
+    const segment = createSegment(this.#dir, no, records, this.#options.meta, (emptied) => {
+      if (emptied.records.length === 0 && emptied !== this.#open) this.#segments.delete(emptied.no);
+    });
     this.#segments.set(no, segment);
     return segment;
+  }
+
+  #markDirty(segment: Segment<T>): void {
+    this.#dirty.add(segment);
+    this.#checkpoints.request();
   }
 
   /** Oldest first, in memory at once; a partly evicted file keeps its stale records until it empties (load skips them). */
@@ -183,76 +210,47 @@ export class SegmentedCollection<T extends SeqRecord> {
       else segment.records.splice(segment.records.indexOf(record), 1);
       segment.removedMax = Math.max(segment.removedMax, record.seq);
       this.#options.onRemove?.(record);
-      if (segment.records.length === 0 && segment !== this.#open) this.#writeInBackground(segment);
+      if (segment.records.length === 0 && segment !== this.#open) this.#markDirty(segment);
     }
   }
 
-  #writeInBackground(segment: Segment<T>): void {
-    segment.writer.schedule().catch((error: unknown) => {
-      this.#options.log(`warning: could not update ${segment.path}: ${(error as Error).message}`);
-    });
-  }
-
-  /** Snapshots the segment synchronously, then writes it (or deletes the file once it is empty). */
-  #writeSegment(segment: Segment<T>): Promise<void> {
-    const snapshot = segment.records.slice();
-    const snapshotMax = snapshot.at(-1)?.seq ?? 0;
-    const lowersHighWater = segment.removedMax > snapshotMax;
-    segment.removedMax = 0;
-    return (async () => {
-      // Before a file loses the highest seq it held, meta.json must remember it, or a restart would reuse it.
-      if (lowersHighWater) await this.#options.meta.ensureLastSeqDurable();
-      if (snapshot.length > 0) {
-        segment.db.data = { records: snapshot };
-        await segment.db.write();
-        return;
-      }
-      await removeFile(segment.path);
-      if (segment.records.length === 0 && segment !== this.#open) this.#segments.delete(segment.no);
-    })();
-  }
-
-  async #load(meta: { lastSeq: number; evictedThrough: number }): Promise<void> {
-    await mkdir(this.#dir, { recursive: true });
-    const numbers = (await readdir(this.#dir))
-      .map((name) => /^(\d+)\.json$/.exec(name)?.[1])
-      .filter((digits): digits is string => digits !== undefined)
-      .map(Number)
-      .sort((a, b) => a - b);
-    const isData = (data: unknown): data is SegmentData<T> =>
-      typeof data === 'object' && data !== null && Array.isArray((data as SegmentData<T>).records) && (data as SegmentData<T>).records.every(this.#options.isRecord);
-    const reads = await Promise.all(numbers.map(async (no) => {
-      const segment = this.#createSegment(no, []);
-      return { segment, read: await readOrSetAside(segment.db, segment.path, isData, this.#options.log) };
-    }));
-    this.#lastSeq = meta.lastSeq;
-    this.#evictedThrough = meta.evictedThrough;
-    this.#nextSegmentNo = (numbers.at(-1) ?? 0) + 1;
-    for (const { segment, read } of reads) {
-      if (read.kind !== 'ok') {
-        this.#segments.delete(segment.no);
-        if (read.kind === 'corrupt') this.#lastSeq = Math.max(this.#lastSeq, read.salvagedMaxSeq);
-        continue;
-      }
-      const records = read.data.records.slice().sort((a, b) => a.seq - b.seq);
-      for (const record of records) {
-        this.#lastSeq = Math.max(this.#lastSeq, record.seq);
-        if (record.seq <= this.#evictedThrough || this.#byId.has(record.id)) {
-          segment.removedMax = Math.max(segment.removedMax, record.seq);
-          continue;
-        }
-        segment.records.push(record);
-        this.#order.push(record);
-        this.#byId.set(record.id, { record, segment });
-        this.#options.onAdd?.(record);
+  /**
+   * Seals the journal file (every entry in it is then in memory), writes the dirty segments one at a time
+   * (so the event loop pauses for one segment's JSON at most), and only when all were written deletes the
+   * sealed journal files. A failed write keeps the journal files and is retried after the delay.
+   */
+  async #checkpoint(): Promise<void> {
+    this.#replaced.push(...await this.#journal.seal());
+    const dirty = [...this.#dirty];
+    this.#dirty.clear();
+    const failed: Segment<T>[] = [];
+    let problem = '';
+    for (const segment of dirty) {
+      try {
+        await segment.writer.schedule();
+      } catch (error) {
+        failed.push(segment);
+        problem ||= (error as Error).message;
       }
     }
-    this.#order.sort((a, b) => a.seq - b.seq);
-    const newest = reads.filter(({ read }) => read.kind === 'ok').at(-1)?.segment;
-    this.#open = newest && newest.records.length > 0 ? newest : null;
-    this.#evictOverflow();
-    for (const segment of [...this.#segments.values()]) {
-      if (segment.records.length === 0 && segment !== this.#open) this.#writeInBackground(segment);
+    if (failed.length === 0 && this.#options.fsync) {
+      await syncSegments(this.#dir, dirty).catch((error: unknown) => {
+        failed.push(...dirty);
+        problem = (error as Error).message;
+      });
     }
+    if (failed.length === 0) {
+      const removal = await removeFiles(this.#replaced.splice(0));
+      this.#replaced.unshift(...removal.left);
+      problem = removal.problem;
+    }
+    if (problem === '') {
+      this.#failing = false;
+      return;
+    }
+    for (const segment of failed) this.#markDirty(segment);
+    if (failed.length === 0) this.#checkpoints.request();
+    if (!this.#failing) this.#options.log(`warning: a checkpoint of ${this.#dir} failed (${problem}); its journal files keep every change and it is retried.`);
+    this.#failing = true;
   }
 }

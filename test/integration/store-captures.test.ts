@@ -1,6 +1,6 @@
 // The store's captures on real files: append/get, newest-first paging, filters, search, update, delete, reopen.
 
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -132,12 +132,20 @@ describe('store captures', () => {
   });
 
   it('does not reuse the seq of a deleted newest capture after a restart without close (a crash)', async () => {
+    await store.close();
+    store = await openStore({ dataDir, segmentSize: 3, checkpointDelayMs: 60_000, log: (line) => warnings.push(line) });
     for (let i = 1; i <= 4; i++) await store.captures.append(draft(`k${i}`));
     await store.captures.delete('k4');
-    // The first store is abandoned without close(): only what its acknowledged writes left on disk counts.
-    store = await openStore({ dataDir, segmentSize: 3, log: (line) => warnings.push(line) });
-    expect(ids(store.captures.list({}).items)).toEqual(['k3', 'k2', 'k1']);
-    expect((await store.captures.append(draft('k5'))).seq).toBe(5);
+    // The files as they are now, with no checkpoint run, are what a kill -9 would leave: restart from a copy of them.
+    const crashed = await mkdtemp(join(tmpdir(), 'miahook-store-captures-crash-'));
+    await cp(dataDir, crashed, { recursive: true });
+    const restarted = await openStore({ dataDir: crashed, segmentSize: 3, log: (line) => warnings.push(line) });
+    try {
+      expect(ids(restarted.captures.list({}).items)).toEqual(['k3', 'k2', 'k1']);
+      expect((await restarted.captures.append(draft('k5'))).seq).toBe(5);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('refuses writes after close, and close is idempotent', async () => {

@@ -35,12 +35,27 @@ function payment(paymentId: string, status: PaymentRecord['status'] = 'CREATED')
   };
 }
 
-/** Ids in every segment file of a collection, read synchronously at the moment of the call. */
+/** Ids in a file of a collection, read synchronously: journal lines first, then segment files (a checkpoint deletes a journal only after its segments are written). */
 function idsOnDisk(collection: 'captures' | 'deliveries'): Set<string> {
   const dir = join(dataDir, collection);
   const found = new Set<string>();
+  const read = (name: string) => {
+    try {
+      return readFileSync(join(dir, name), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null; // a checkpoint removed it meanwhile
+      throw error;
+    }
+  };
+  for (const name of readdirSync(dir).filter((file) => /^journal-\d+\.jsonl$/.test(file))) {
+    for (const line of (read(name) ?? '').split('\n').filter((text) => text.endsWith('}'))) {
+      const entry = JSON.parse(line) as { op: string; record?: { id: string } };
+      if (entry.op === 'put') found.add(entry.record!.id);
+    }
+  }
   for (const name of readdirSync(dir).filter((file) => /^\d+\.json$/.test(file))) {
-    for (const record of (JSON.parse(readFileSync(join(dir, name), 'utf8')) as { records: { id: string }[] }).records) found.add(record.id);
+    const text = read(name);
+    if (text !== null) for (const record of (JSON.parse(text) as { records: { id: string }[] }).records) found.add(record.id);
   }
   return found;
 }
@@ -72,7 +87,9 @@ describe('store durability', () => {
     const seqs = store.captures.list({ limit: 500 }).items.map((capture) => capture.seq);
     expect(new Set(seqs).size).toBe(500);
     expect(Math.max(...seqs)).toBe(500);
-    expect((await readdir(join(dataDir, 'captures'))).filter((name) => name.endsWith('.json'))).toHaveLength(10);
+    await store.close();
+    // Closing checkpoints: ten full segment files, and no journal left.
+    expect((await readdir(join(dataDir, 'captures'))).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `${String(i + 1).padStart(6, '0')}.json`));
     await reopen({ segmentSize: 50 });
     expect(store.captures.count()).toBe(500);
   });
