@@ -1,6 +1,6 @@
 // Turns one received request into a verified, linked, stored capture: the heart of the tool's data flow.
 
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Capture, HeaderPair, PaymentRecord } from '../../shared/records.ts';
 import type { LabelledKey } from '../signature/keys.ts';
 import { readCallback } from '../signature/read-callback.ts';
@@ -68,7 +68,8 @@ export function createCaptureRecorder(deps: CaptureRecorderDeps): CaptureRecorde
   };
 }
 
-/** Time-ordered, unguessable enough to not collide: `cap_<ms base36>_<random>`. */
+/** Time-ordered, collision-free: `cap_<ms base36><48 random bits in hex>` (randomUUID draws from a cached pool). */
 export function makeCaptureId(at: Date): string {
-  return `cap_${at.getTime().toString(36)}${randomBytes(5).toString('hex')}`;
+  const random = randomUUID();
+  return `cap_${at.getTime().toString(36)}${random.slice(0, 8)}${random.slice(9, 13)}`;
 }

@@ -26,9 +26,16 @@ export interface WsHub {
   close(): void;
 }
 
+/** An event in the ring; its JSON is made at most once, and only when some client needs it. */
 interface Numbered {
   eventId: number;
-  text: string;
+  event: DomainEvent;
+  text?: string;
+}
+
+function serialize(numbered: Numbered): string {
+  numbered.text ??= JSON.stringify({ eventId: numbered.eventId, ...numbered.event } satisfies ServerMessage);
+  return numbered.text;
 }
 
 export function createWsHub(options: WsHubOptions): WsHub {
@@ -49,10 +56,10 @@ export function createWsHub(options: WsHubOptions): WsHub {
     const visible = options.filter ? options.filter(event) : event;
     if (!visible) return;
     lastEventId += 1;
-    const numbered = { eventId: lastEventId, text: JSON.stringify({ eventId: lastEventId, ...visible } satisfies ServerMessage) };
+    const numbered: Numbered = { eventId: lastEventId, event: visible };
     ring.push(numbered);
     if (ring.length > ringSize) ring.shift();
-    for (const client of wss.clients) sendBounded(client, numbered.text);
+    for (const client of wss.clients) sendBounded(client, serialize(numbered));
   });
 
   function sendBounded(client: WebSocket, text: string): void {
@@ -72,7 +79,7 @@ export function createWsHub(options: WsHubOptions): WsHub {
       sendBounded(client, JSON.stringify({ type: 'resync', reason } satisfies ServerMessage));
       return;
     }
-    for (const numbered of ring) if (numbered.eventId > since) sendBounded(client, numbered.text);
+    for (const numbered of ring) if (numbered.eventId > since) sendBounded(client, serialize(numbered));
   }
 
   wss.on('connection', (client: WebSocket, request: IncomingMessage) => {
