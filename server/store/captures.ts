@@ -31,6 +31,8 @@ export interface CaptureCollectionOptions {
   fsync: boolean;
   meta: MetaFile;
   log: Log;
+  /** Body bytes kept in memory and on disk; the oldest captures are evicted beyond it. */
+  maxBodyBytes: number;
   /** Called with the ids of captures removed by delete or clear (not by eviction). */
   onRemoved: (ids: string[]) => Promise<void>;
 }
@@ -45,6 +47,7 @@ function isCapture(value: unknown): value is Capture {
 export async function openCaptures(options: CaptureCollectionOptions, loaded: CollectionMeta): Promise<{ captures: CaptureStore; close: () => Promise<void> }> {
   const searchTexts = new WeakMap<Capture, string>();
   const channelCounts = new Map<string, number>();
+  let bodyBytes = 0;
   const collection = await SegmentedCollection.load<Capture>({
     dataDir: options.dataDir,
     name: 'captures',
@@ -55,11 +58,14 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
     meta: options.meta,
     log: options.log,
     isRecord: isCapture,
+    overBudget: () => bodyBytes > options.maxBodyBytes,
     onAdd(capture) {
+      bodyBytes += capture.size;
       searchTexts.set(capture, buildSearchText(capture));
       if (capture.channel !== null) channelCounts.set(capture.channel, (channelCounts.get(capture.channel) ?? 0) + 1);
     },
     onRemove(capture) {
+      bodyBytes -= capture.size;
       if (capture.channel === null) return;
       const left = (channelCounts.get(capture.channel) ?? 1) - 1;
       if (left > 0) channelCounts.set(capture.channel, left);

@@ -15,6 +15,7 @@ export const DEFAULT_KEEP = 10_000;
 export const DEFAULT_SEGMENT_SIZE = 200;
 /** From the first change not yet in a segment file to the checkpoint that writes it. */
 export const DEFAULT_CHECKPOINT_DELAY_MS = 300;
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
 /** Deliveries are kept up to this many times `keep`, oldest evicted first. */
 export const DELIVERIES_PER_KEPT_CAPTURE = 5;
 
@@ -22,6 +23,8 @@ export interface StoreOptions {
   dataDir: string;
   /** Captures kept; the oldest are evicted beyond it. Default 10,000. */
   keep?: number;
+  /** Body bytes of the kept captures (default 256 MiB): a flood of large bodies evicts old captures instead of filling memory. */
+  maxBodyBytes?: number;
   /** Records per segment file. Default 200. */
   segmentSize?: number;
   /** Warnings (a corrupt file moved aside, a torn journal line ignored, a failed checkpoint). */
@@ -62,7 +65,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   for (const collection of [loaded.captures, loaded.deliveries]) collection.lastSeq = Math.max(collection.lastSeq, salvagedMaxSeq);
   const shared = { dataDir: options.dataDir, segmentSize, checkpointDelayMs, fsync: options.fsync ?? false, meta, log };
   const deliveries = await openDeliveries({ ...shared, keep: keep * DELIVERIES_PER_KEPT_CAPTURE }, loaded.deliveries);
-  const captures = await openCaptures({ ...shared, keep, onRemoved: deliveries.removeForCaptures }, loaded.captures);
+  const maxBodyBytes = positiveInteger(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes');
+  const captures = await openCaptures({ ...shared, keep, maxBodyBytes, onRemoved: deliveries.removeForCaptures }, loaded.captures);
   const payments = await openPayments(options.dataDir, log);
 
   let closing: Promise<void> | null = null;

@@ -22,6 +22,8 @@ export interface CollectionOptions<T> {
   /** Called for each record entering or leaving memory (indexes of the owner). */
   onAdd?: (record: T) => void;
   onRemove?: (record: T) => void;
+  /** True while the records in memory exceed a size budget: the oldest are evicted until it is false (the newest stays). */
+  overBudget?: () => boolean;
   /** From the first change not yet in a segment file to the checkpoint that writes it. */
   checkpointDelayMs: number;
   /** fdatasync journal writes before acknowledging them, and segment files before a journal file is deleted. */
@@ -200,7 +202,7 @@ export class SegmentedCollection<T extends SeqRecord> {
 
   /** Oldest first, in memory at once; a partly evicted file keeps its stale records until it empties (load skips them). */
   #evictOverflow(): void {
-    while (this.#order.length > this.#options.keep) {
+    while (this.#order.length > this.#options.keep || (this.#order.length > 1 && this.#options.overBudget?.())) {
       const record = this.#order.shift()!;
       const entry = this.#byId.get(record.id)!;
       this.#byId.delete(record.id);

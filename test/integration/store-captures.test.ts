@@ -154,3 +154,21 @@ describe('store captures', () => {
     await expect(store.captures.append(draft('late'))).rejects.toThrow(/closed/);
   });
 });
+
+describe('body byte budget', () => {
+  it('evicts the oldest captures when their bodies exceed maxBodyBytes, keeping the newest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'miahook-budget-'));
+    const store = await openStore({ dataDir: dir, maxBodyBytes: 10_000 });
+    const big = (n: number) => ({
+      id: `cap_big_${n}`, receivedAt: new Date().toISOString(), channel: null, method: 'POST', url: '/callback', headers: [] as [string, string][],
+      bodyBase64: Buffer.alloc(3000, 0x61).toString('base64'), size: 3000, remoteAddress: '127.0.0.1', sender: '127.0.0.1', summary: {}, payment: null,
+      verification: { verdict: 'unverifiable' as const, reason: 'x', canonical: null, fields: [], key: null, diagnosis: null },
+    });
+    for (let n = 1; n <= 5; n++) await store.captures.append(big(n));
+    expect(store.captures.count()).toBe(3);
+    expect(store.captures.list({}).items.map((capture) => capture.id)).toEqual(['cap_big_5', 'cap_big_4', 'cap_big_3']);
+    await store.captures.append({ ...big(6), bodyBase64: Buffer.alloc(50_000).toString('base64'), size: 50_000 });
+    expect(store.captures.list({}).items.map((capture) => capture.id)).toEqual(['cap_big_6']);
+    await store.close();
+  });
+});
