@@ -1,7 +1,9 @@
-// Writes a POSIX shell curl command that sends a stored request's exact bytes and headers, in order.
+// Copy-as-curl on the server side: decodes the body bytes and hands them to the shared builder.
 
+import { buildCurl as buildCurlCommand } from '../../shared/curl.ts';
 import type { HeaderPair } from '../../shared/records.ts';
-import { filterForwardHeaders } from '../replay/forward-headers.ts';
+
+export { quoteShell } from '../../shared/curl.ts';
 
 export interface CurlRequest {
   url: string;
@@ -10,56 +12,14 @@ export interface CurlRequest {
   body: Buffer;
 }
 
-/** Bodies up to this size that are plain text go inline; others (and binary) through base64. */
-const INLINE_LIMIT = 64 * 1024;
-/** Control characters other than newline: a pasted tab triggers completion, a CR can be eaten by terminals. */
-const UNSAFE_INLINE = /[\u0000-\u0009\u000b-\u001f\u007f]/;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/**
- * Builds the command. Text bodies go inline with --data-raw '...' (single quotes keep $, `, " and newlines
- * literal); binary, control-character or large bodies go as `printf '%s' '<base64>' | base64 --decode |
- * curl --data-binary @-`. Host and Content-Length come from curl; curl's own User-Agent, Accept and
- * Content-Type are removed when the request had none, so the app sees the same header set.
- */
 export function buildCurl(request: CurlRequest): string {
-  const headers = filterForwardHeaders(request.headers);
-  const has = (name: string) => headers.some(([key]) => key.toLowerCase() === name);
-  const method = request.method.toUpperCase();
-  const hasBody = request.body.length > 0;
-  // One option (with its value) per line.
-  const args: string[] = ['curl --globoff --path-as-is'];
-  if (method === 'HEAD') args.push('--head');
-  else if (method !== (hasBody ? 'POST' : 'GET')) args.push(`-X ${quoteShell(method)}`);
-  args.push(quoteShell(request.url));
-  const header = (line: string) => args.push(`-H ${quoteShell(line)}`);
-  for (const [name, value] of headers) header(value === '' ? `${name};` : `${name}: ${value}`);
-  if (!has('user-agent')) header('User-Agent:');
-  if (!has('accept')) header('Accept:');
-  if (hasBody && !has('content-type')) header('Content-Type:');
-  if (request.body.length > 1024) header('Expect:');
-  if (!hasBody) return args.join(' \\\n  ');
-  const inline = readInlineText(request.body);
-  if (inline !== null) {
-    args.push(`--data-raw ${quoteShell(inline)}`);
-    return args.join(' \\\n  ');
-  }
-  args.push('--data-binary @-');
-  return `printf '%s' ${quoteShell(request.body.toString('base64'))} | base64 --decode | ${args.join(' \\\n  ')}`;
-}
-
-/** Quotes a string for a POSIX shell: single quotes, with ' written as '\''. */
-export function quoteShell(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
-}
-
-function readInlineText(body: Buffer): string | null {
-  if (body.length > INLINE_LIMIT) return null;
-  let text: string;
+  let bodyText: string | null;
   try {
-    text = utf8.decode(body);
+    bodyText = utf8.decode(request.body);
   } catch {
-    return null;
+    bodyText = null;
   }
-  return UNSAFE_INLINE.test(text) ? null : text;
+  return buildCurlCommand({ url: request.url, method: request.method, headers: request.headers, bodyBase64: request.body.toString('base64'), bodyLength: request.body.length, bodyText });
 }

@@ -1,22 +1,9 @@
 // Turns captured headers into the headers a replay sends: hop-by-hop ones dropped, Host and Content-Length set, order kept.
 
+import { filterForwardHeaders } from '../../shared/http-headers.ts';
 import type { HeaderPair } from '../../shared/records.ts';
 
-/** Headers that describe one connection, not the message (RFC 9110 7.6.1), plus Expect (we send the body at once). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect']);
-
-/** Drops hop-by-hop headers (and any named in Connection), Host and Content-Length; keeps the rest in order. */
-export function filterForwardHeaders(headers: readonly HeaderPair[]): HeaderPair[] {
-  const nominated = new Set<string>();
-  for (const [name, value] of headers) {
-    if (name.toLowerCase() !== 'connection') continue;
-    for (const token of value.split(',')) nominated.add(token.trim().toLowerCase());
-  }
-  return headers.filter(([name]) => {
-    const lower = name.toLowerCase();
-    return !HOP_BY_HOP.has(lower) && !lower.startsWith('proxy-') && lower !== 'host' && lower !== 'content-length' && !nominated.has(lower);
-  });
-}
+export { filterForwardHeaders };
 
 /**
  * The headers a replay sends: the forwardable ones in their order, Host (the target's) where the original Host

@@ -53,8 +53,9 @@ describe('buildCurlCommand', () => {
       headers: [['Host', 'example.test'], ['Content-Type', 'application/json'], ['X-Quote', "it's"], ['Content-Length', '999'], ['Connection', 'close']],
       bodyBase64: body.toString('base64'),
     });
-    expect(command.startsWith("printf '%s' '")).toBe(true);
-    expect(command).toContain('| base64 -d | curl -sS -X POST');
+    // Plain UTF-8 text travels inline, single-quoted, so the developer can read and edit it.
+    expect(command.startsWith('curl --globoff')).toBe(true);
+    expect(command).toContain("--data-raw '{\"result\"");
     const got = await runCommand(command);
     expect(got.method).toBe('POST');
     expect(got.url).toBe('/callback?x=1&y=2');
@@ -69,14 +70,16 @@ describe('buildCurlCommand', () => {
 
   it('sends binary bodies byte for byte', async () => {
     const body = Buffer.from(Array.from({ length: 512 }, (_, index) => (index * 37) % 256));
-    const got = await runCommand(buildCurlCommand({ method: 'PUT', url: `${baseUrl}/bin`, headers: [['Content-Type', 'application/octet-stream']], bodyBase64: body.toString('base64') }));
+    const command = buildCurlCommand({ method: 'PUT', url: `${baseUrl}/bin`, headers: [['Content-Type', 'application/octet-stream']], bodyBase64: body.toString('base64') });
+    expect(command).toContain('| base64 --decode | curl');
+    const got = await runCommand(command);
     expect(got.method).toBe('PUT');
     expect(got.body.equals(body)).toBe(true);
   });
 
   it('leaves out the body pipe for an empty body', async () => {
     const command = buildCurlCommand({ method: 'GET', url: `${baseUrl}/empty`, headers: [], bodyBase64: '' });
-    expect(command).not.toContain('base64 -d');
+    expect(command).not.toContain('base64');
     const got = await runCommand(command);
     expect(got.body.length).toBe(0);
   });
