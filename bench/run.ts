@@ -41,9 +41,9 @@ function runLoad(url: string, body: string, mode: 'closed' | 'open'): Promise<Lo
   });
 }
 
-/** Warm-up (the same for every target: JIT, sockets), then `prepare` sets the stored history, then the two runs. */
-async function measure(target: string, url: string, body: string, prepare: () => Promise<number> = async () => 0): Promise<Row> {
-  await runLoad(url, body, 'closed');
+/** A warm-up run (the same for every target: JIT, sockets), then `prepare` sets the stored history, then the two runs. */
+async function measure(target: string, url: string, body: string, prepare: () => Promise<number> = async () => 0, warm = { url, body }): Promise<Row> {
+  await runLoad(warm.url, warm.body, 'closed');
   const stored = await prepare();
   const throughput = await runLoad(url, body, 'closed');
   const latency = await runLoad(url, body, 'open');
@@ -88,8 +88,11 @@ async function seed(instance: MiahookInstance, count: number, body: string): Pro
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'miahook-bench-'));
+const warmDir = await mkdtemp(join(tmpdir(), 'miahook-bench-warm-'));
 const tool = await startTool(dataDir);
 const body = makeCallbackBody((text) => tool.emulator.signText(text));
+// The empty-store run warms up on a second instance, so the measured store really starts empty.
+const warm = await startTool(warmDir);
 const rows: Row[] = [];
 const bare = await startBare();
 rows.push(await measure('bare node:http (no storage, the limit)', bare.url, body));
@@ -98,15 +101,16 @@ const mock = await startMockttp();
 rows.push(await measure('mockttp (records in memory, a peer)', mock.url, body));
 await mock.close();
 rows.push(await measure('miahook ingress (durable ack)', tool.callbackUrl, body, async () => {
-  await tool.store.captures.clear();
+  await warm.close();
   return tool.store.captures.count();
-}));
+}, { url: warm.callbackUrl, body: makeCallbackBody((text) => warm.emulator.signText(text)) }));
 rows.push(await measure('miahook ingress (durable ack)', tool.callbackUrl, body, async () => {
   await seed(tool, 20_000 - tool.store.captures.count(), body);
   return tool.store.captures.count();
 }));
 await tool.close();
 await rm(dataDir, { recursive: true, force: true });
+await rm(warmDir, { recursive: true, force: true });
 
 const [bareRow, mockRow, emptyRow, fullRow] = rows as [Row, Row, Row, Row];
 const checks = {
