@@ -12,7 +12,7 @@ export type { CapturePage, CaptureQuery, CaptureStore, DeliveryStore, PaymentSto
 export type { Capture, Delivery, DeliveryKind, PaymentRecord };
 
 export const DEFAULT_KEEP = 10_000;
-export const DEFAULT_SEGMENT_SIZE = 200;
+export const DEFAULT_SEGMENT_SIZE = 50;
 /** From the first change not yet in a segment file to the checkpoint that writes it. */
 export const DEFAULT_CHECKPOINT_DELAY_MS = 300;
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
