@@ -1,7 +1,7 @@
 // The inspector HTTP API's request and answer shapes, shared by the server routes and the UI.
 
 import type { CaptureListItem, TunnelState } from './events.ts';
-import type { Language, PaymentStatus, PaymentType } from './protocol.ts';
+import type { PaymentRequest, PaymentStatus } from './protocol.ts';
 import type { Capture, Delivery, HeaderPair, PaymentRecord } from './records.ts';
 
 /** Every error answer: `{"error": {"code", "message"}}` with a fitting HTTP status. */
@@ -45,21 +45,8 @@ export interface CaptureDetail extends Capture {
   linkedPayment: PaymentRecord | null;
 }
 
-export interface NewPaymentRequest {
-  amount: number;
-  orderId?: string;
-  payDescription?: string;
-  currency?: string;
-  terminalId?: string;
-  language?: Language;
-  paymentType?: PaymentType;
-  clientName?: string;
-  clientPhone?: string;
-  clientEmail?: string;
-  callbackUrl?: string;
-  successUrl?: string;
-  failUrl?: string;
-}
+/** POST /api/payments: only amount is required; miahook fills the rest (order id, terminal, callback URL...). */
+export type NewPaymentRequest = Partial<Omit<PaymentRequest, 'amount' | 'directRedirect' | 'fastRedirect'>> & { amount: number };
 
 export interface PaymentListResponse {
   items: PaymentRecord[];

@@ -1,27 +1,11 @@
 // Validates POST /pay and /request-to-pay/direct bodies the way miaPOS does: field rules first, then terminal and type.
 
 import { formatAmountNumber } from '../../shared/amount.ts';
-import type { Language, PaymentType } from '../../shared/protocol.ts';
+import type { Language, PaymentRequest, PaymentType } from '../../shared/protocol.ts';
 import { MiaposError, fieldError } from './errors.ts';
 
-/** A payment request that passed validation (strings trimmed of nothing: kept as sent). */
-export interface NewPayment {
-  terminalId: string;
-  orderId: string;
-  amount: number;
-  currency: string;
-  payDescription: string;
-  paymentType: PaymentType;
-  language?: Language;
-  clientName?: string;
-  clientPhone?: string;
-  clientEmail?: string;
-  callbackUrl?: string;
-  successUrl?: string;
-  failUrl?: string;
-  directRedirect?: boolean;
-  fastRedirect?: boolean;
-}
+/** A payment request that passed validation (strings kept as sent), its payment type settled. */
+export type NewPayment = PaymentRequest & { paymentType: PaymentType };
 
 export interface Terminals {
   terminalId: string;
