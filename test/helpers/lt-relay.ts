@@ -25,6 +25,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   let current: TunnelClient | null = null;
   let newCount = 0;
   const publicServer = http.createServer((req, res) => void forwardRequest(req, res));
+  publicServer.on('upgrade', (req, socket, head) => void forwardUpgrade(req, socket as net.Socket, head));
   const control = http.createServer((req, res) => void answerControl(req, res));
   await listen(publicServer, options.publicPort ?? 0);
   const controlSockets = new Set<net.Socket>();
@@ -68,6 +69,21 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     });
     out.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end('tunnel socket failed')));
     req.pipe(out);
+  }
+
+  /** WebSocket upgrades go through a tunnel socket as raw bytes both ways, as the localtunnel server does. */
+  async function forwardUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const client = current;
+    const path = req.url ?? '/';
+    if (!client || !path.startsWith(client.prefix)) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    const rest = path.slice(client.prefix.length) || '/';
+    const tunnel = client.idle.shift() ?? await new Promise<net.Socket>((resolve) => client.waiting.push(resolve));
+    const lines = [`${req.method} ${rest} HTTP/1.1`];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+    tunnel.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length) tunnel.write(head);
+    tunnel.pipe(socket).pipe(tunnel);
   }
 
   return {

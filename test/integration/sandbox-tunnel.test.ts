@@ -149,12 +149,10 @@ describe('share links', () => {
     }
   });
 
-  // The loopback relay forwards plain HTTP only, so the stream is opened on the ingress itself (where the
-  // localtunnel server delivers upgrades too): same listener, same path, same token.
-  it('streams captures to a share link over its WebSocket, and nothing private', async () => {
+  it('streams captures to a share link over its WebSocket through the tunnel, and nothing private', async () => {
     const link = await share();
     const WebSocket = (await import('ws')).default;
-    const ws = new WebSocket(`${link.url.replace(relay.publicUrl()!, app.ingressUrl).replace(/^http/, 'ws')}ws`);
+    const ws = new WebSocket(`${link.url.replace(/^http/, 'ws')}ws`, { headers: { origin: relay.publicUrl()! } });
     const frames: string[] = [];
     ws.on('message', (data) => frames.push(data.toString()));
     await new Promise((resolve, reject) => {
@@ -167,7 +165,7 @@ describe('share links', () => {
     expect(JSON.parse(frames[0]!)).toMatchObject({ type: 'hello', readOnly: true });
     expect(frames.some((frame) => /"type":"(payment|delivery)"/.test(frame))).toBe(false);
     ws.close();
-    const foreign = new WebSocket(`${link.url.replace(relay.publicUrl()!, app.ingressUrl).replace(/^http/, 'ws')}ws`, { headers: { origin: 'http://evil.example' } });
+    const foreign = new WebSocket(`${link.url.replace(/^http/, 'ws')}ws`, { headers: { origin: 'http://evil.example' } });
     const refused = await new Promise<number>((resolve) => {
       foreign.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       foreign.on('open', () => resolve(101));
