@@ -75,10 +75,15 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     const bus = createEventBus((error) => log(`event listener failed: ${(error as Error).message}`));
     const emit = bus.emit.bind(bus);
     const matcher = createDeliveryMatcher();
+    /** Emulator delivery id -> the capture it became, until the delivery's outcome is stored. */
+    const capturedDeliveries = new Map<string, string>();
     const backend = await startBackend(config, {
       onDeliveryStart: (info) => matcher.remember(info.id, info.body),
       onDelivery: (delivery) => {
-        store.deliveries.append(delivery).then((saved) => emit({ type: 'delivery', delivery: saved }), (error: Error) => log(`could not store an emulator delivery: ${error.message}`));
+        // The emulator's delivery to our own ingress is the captured callback: link them both ways.
+        const captureId = capturedDeliveries.get(delivery.id);
+        capturedDeliveries.delete(delivery.id);
+        store.deliveries.append(captureId ? { ...delivery, captureId } : delivery).then((saved) => emit({ type: 'delivery', delivery: saved }), (error: Error) => log(`could not store an emulator delivery: ${error.message}`));
       },
     }, log, options.keyRefetchIntervalMs);
     cleanups.push(() => backend.emulator.close());
@@ -107,6 +112,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       refreshKeys: backend.refreshKeys,
       matchEmulatorDelivery: (body) => matcher.match(body),
       afterCapture: (capture) => {
+        if (capture.emulatorDeliveryId) capturedDeliveries.set(capture.emulatorDeliveryId, capture.id);
         emit({ type: 'capture', capture: toListItem(capture, store) });
         payments.recordCallback(capture).catch((error: Error) => log(`could not update payment ${capture.payment?.paymentId}: ${error.message}`));
         if (config.respond !== 'proxy') forwardLive(capture);

@@ -54,6 +54,8 @@ describe('payment flow through the emulator', () => {
     const emulatorInfo = await json<{ recentDeliveries: Array<{ id: string; response: { status: number } | null }> }>(app.api('/api/emulator'));
     const delivery = await waitFor(async () => (await json<typeof emulatorInfo>(app.api('/api/emulator'))).recentDeliveries.find((item) => item.id === capture.emulatorDeliveryId));
     expect(delivery.response?.status).toBe(200);
+    const withDelivery = await json<CaptureDetail>(app.api(`/api/captures/${capture.id}`));
+    expect(withDelivery.deliveries.map((item) => [item.id, item.kind, item.response?.status])).toEqual([[capture.emulatorDeliveryId, 'emulator-callback', 200]]);
 
     const refreshed = await json<PaymentRecord>(app.api(`/api/payments/${payment.paymentId}`));
     expect(refreshed.status).toBe('SUCCESS');
