@@ -152,7 +152,10 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
           throw new HttpError(400, 'bad_ttl', (error as Error).message);
         }
       },
-      revokeShares: () => shareTokens.revokeAll(),
+      revokeShares: () => {
+        shareTokens.revokeAll();
+        shareHub.disconnectAll();
+      },
       check: createCheckService({
         emulator: backend.emulator,
         appendDelivery: (draft) => store.deliveries.append(draft),

@@ -75,8 +75,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const refuse = (status: number, reason: string) => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/ws') return refuse(404, 'Not Found');
+    // Host first, and no URL parsing of the request line: a path such as "//" would make new URL() throw.
     if (!guard.isAllowedHost(request.headers.host)) return refuse(403, 'Forbidden');
+    if ((request.url ?? '/').split('?')[0] !== '/ws') return refuse(404, 'Not Found');
     if (!guard.isAllowedOrigin(request.headers.origin)) return refuse(403, 'Forbidden');
     const token = readProtocolToken(request.headers['sec-websocket-protocol']) ?? readBearer(request.headers.authorization);
     if (!guard.isToken(token)) return refuse(401, 'Unauthorized');

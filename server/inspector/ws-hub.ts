@@ -20,9 +20,11 @@ export interface WsHubOptions {
 }
 
 export interface WsHub {
-  /** Completes an upgrade the caller has already authorised. */
-  accept(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Completes an upgrade the caller has already authorised; the client is cut at `expiresAt` (ms) if given. */
+  accept(request: IncomingMessage, socket: Duplex, head: Buffer, expiresAt?: number): void;
   clientCount(): number;
+  /** Closes every client (their access was revoked). */
+  disconnectAll(): void;
   close(): void;
 }
 
@@ -97,7 +99,7 @@ export function createWsHub(options: WsHubOptions): WsHub {
       if (message?.type === 'resume' && typeof message.lastEventId === 'number') resume(client, String(message.instanceId), message.lastEventId);
     });
     client.send(JSON.stringify({ type: 'hello', instanceId: options.instanceId, lastEventId, readOnly: options.readOnly } satisfies ServerMessage));
-    const params = new URL(request.url ?? '/', 'http://localhost').searchParams;
+    const params = new URLSearchParams((request.url ?? '').split('?')[1] ?? '');
     const since = params.get('lastEventId');
     if (since !== null && /^\d+$/.test(since)) resume(client, params.get('instanceId') ?? '', Number(since));
   });
@@ -115,10 +117,20 @@ export function createWsHub(options: WsHubOptions): WsHub {
   pinger.unref();
 
   return {
-    accept(request, socket, head) {
-      wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
+    accept(request, socket, head, expiresAt) {
+      wss.handleUpgrade(request, socket, head, (client) => {
+        if (expiresAt !== undefined) {
+          const timer = setTimeout(() => client.close(4001, 'access expired'), Math.max(0, expiresAt - Date.now()));
+          timer.unref();
+          client.once('close', () => clearTimeout(timer));
+        }
+        wss.emit('connection', client, request);
+      });
     },
     clientCount: () => wss.clients.size,
+    disconnectAll() {
+      for (const client of wss.clients) client.close(4001, 'access revoked');
+    },
     close() {
       clearInterval(pinger);
       unsubscribe();

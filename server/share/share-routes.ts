@@ -38,7 +38,7 @@ export function createShareRoutes(options: { tokens: ShareTokens; view: ShareVie
   const router = express.Router({ mergeParams: true, strict: true });
 
   router.use(async (req, res, next) => {
-    if (!(await options.tokens.verify(String(req.params.token)))) {
+    if ((await options.tokens.verify(String(req.params.token))) === null) {
       res.status(403).json({ error: { code: 'share_expired', message: 'This share link has expired or was revoked. Ask whoever shared it for a new link.' } });
       return;
     }
@@ -81,8 +81,8 @@ export function createShareRoutes(options: { tokens: ShareTokens; view: ShareVie
         refuse('403 Forbidden');
         return true;
       }
-      options.tokens.verify(match[1]!).then((ok) => {
-        if (ok) options.hub.accept(request, socket, head);
+      options.tokens.verify(match[1]!).then((expiresAt) => {
+        if (expiresAt !== null) options.hub.accept(request, socket, head, expiresAt);
         else refuse('403 Forbidden');
       }, () => refuse('500 Internal Server Error'));
       return true;

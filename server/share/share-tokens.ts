@@ -11,8 +11,8 @@ const MAX_TTL_SECONDS = 7 * 24 * 3600;
 export interface ShareTokens {
   /** Issues a token valid for `ttlSeconds`. */
   issue(ttlSeconds: number): Promise<{ token: string; expiresAt: Date }>;
-  /** True for a token this instance issued, not expired, not revoked. */
-  verify(token: string): Promise<boolean>;
+  /** For a token this instance issued, not expired, not revoked: when it expires (ms since epoch); else null. */
+  verify(token: string): Promise<number | null>;
   revokeAll(): void;
 }
 
@@ -36,12 +36,12 @@ export function createShareTokens(now: () => number = Date.now): ShareTokens {
       return { token, expiresAt: new Date((issuedAt + seconds) * 1000) };
     },
     async verify(token) {
-      if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) return false;
+      if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) return null;
       try {
-        await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: new Date(now()) });
-        return true;
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'jti'], currentDate: new Date(now()) });
+        return payload.exp! * 1000;
       } catch {
-        return false;
+        return null;
       }
     },
     revokeAll() {

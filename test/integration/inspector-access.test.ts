@@ -94,6 +94,14 @@ describe('inspector token and Origin', () => {
 });
 
 describe('inspector WebSocket access', () => {
+  it('survives upgrade requests whose path is not a URL path, from any Host', async () => {
+    for (const [path, host] of [['//', 'evil.example'], ['//[', `127.0.0.1:${port}`], ['/\\', `127.0.0.1:${port}`]]) {
+      const answer = await sendRaw(port, buildRawRequest('GET', path!, [['Host', host!], ['Origin', 'http://evil.example'], ['Connection', 'Upgrade'], ['Upgrade', 'websocket'], ['Sec-WebSocket-Version', '13'], ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ==']]));
+      expect([403, 404], path).toContain(answer.status);
+    }
+    expect((await app.api('/api/status')).status).toBe(200);
+  });
+
   it('opens with the token as subprotocol and the own Origin, choosing the miahook protocol', async () => {
     expect(await openWs({ origin: `http://127.0.0.1:${port}` })).toEqual({ opened: true, protocol: 'miahook' });
   });

@@ -183,7 +183,15 @@ describe('share links', () => {
     expect((await fetch(`${relay.publicUrl()}/share/not-a-token/api/captures`)).status).toBe(403);
     const bad = await json<{ error: { code: string } }>(app.api('/api/share', { method: 'POST', body: '{"ttlSeconds":5}' }), 400);
     expect(bad.error.code).toBe('bad_ttl');
+    const WebSocket = (await import('ws')).default;
+    const live = new WebSocket(`${link.url.replace(/^http/, 'ws')}ws`);
+    const closed = new Promise<number>((resolve) => live.on('close', (code) => resolve(code)));
+    await new Promise((resolve, reject) => {
+      live.on('open', resolve);
+      live.on('error', reject);
+    });
     expect((await json<{ revoked: boolean }>(app.api('/api/share', { method: 'DELETE' }))).revoked).toBe(true);
+    expect(await closed).toBe(4001);
     expect((await fetch(`${link.url}api/captures`)).status).toBe(403);
     for (const path of ['/api/status', '/', '/index.html', '/ecomm/api/v1/token', '/checkout', '/_emulator/faults']) {
       const response = await fetch(`${relay.publicUrl()}${path}`, { headers: { authorization: `Bearer ${app.token}` } });
