@@ -1,4 +1,5 @@
-// What a teammate's read-only share link may see: captures, the public callback URL and the tunnel; nothing else.
+// What a teammate's read-only share link may see: captures (without the registered payment they match), the public
+// callback URL and the tunnel; nothing else.
 
 import type { StatusResponse } from '../../shared/api.ts';
 import type { DomainEvent } from '../../shared/events.ts';
@@ -20,15 +21,15 @@ export function buildShareView(model: InspectorModel): ShareView {
     },
     listCaptures: (query) => {
       const page = model.listCaptures(query);
-      return { ...page, items: page.items.map((item) => ({ ...item, deliveryCount: 0, lastDeliveryStatus: null })) };
+      return { ...page, items: page.items.map((item) => ({ ...item, payment: null, deliveryCount: 0, lastDeliveryStatus: null })) };
     },
-    getCapture: (id) => ({ ...model.getCapture(id), deliveries: [], linkedPayment: null }),
+    getCapture: (id) => ({ ...model.getCapture(id), payment: null, deliveries: [], linkedPayment: null }),
   };
 }
 
 /** The events a share link's stream carries: captures, deletions and the tunnel state. */
 export function filterShareEvent(event: DomainEvent): DomainEvent | null {
-  if (event.type === 'capture') return { ...event, capture: { ...event.capture, deliveryCount: 0, lastDeliveryStatus: null } };
+  if (event.type === 'capture') return { ...event, capture: { ...event.capture, payment: null, deliveryCount: 0, lastDeliveryStatus: null } };
   if (event.type === 'capture-deleted' || event.type === 'tunnel') return event;
   return null;
 }

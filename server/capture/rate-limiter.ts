@@ -5,24 +5,39 @@ export interface RateLimiter {
   take(sender: string): boolean;
 }
 
-/** `perSecond` requests a second with bursts up to twice that; 0 turns the limit off. Memory stays bounded. */
-export function createRateLimiter(perSecond: number, now: () => number = Date.now, maxSenders = 10_000): RateLimiter {
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * `perSecond` requests a second per sender, with bursts up to twice that; 0 turns the limit off. A sender is
+ * only as trustworthy as the header naming it (a tunnel server that does not append X-Forwarded-For lets a
+ * client invent senders), so all senders together also share a backstop of `globalFactor` times the limit.
+ * Memory stays bounded.
+ */
+export function createRateLimiter(perSecond: number, now: () => number = Date.now, maxSenders = 10_000, globalFactor = 10): RateLimiter {
   if (perSecond <= 0) return { take: () => true };
-  const capacity = Math.max(1, perSecond * 2);
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const refill = (bucket: Bucket, rate: number, time: number) => {
+    bucket.tokens = Math.min(rate * 2, bucket.tokens + ((time - bucket.at) / 1000) * rate);
+    bucket.at = time;
+  };
+  const global: Bucket = { tokens: perSecond * globalFactor * 2, at: now() };
+  const buckets = new Map<string, Bucket>();
   return {
     take(sender) {
       const time = now();
       let bucket = buckets.get(sender);
       if (!bucket) {
         if (buckets.size >= maxSenders) buckets.delete(buckets.keys().next().value!);
-        bucket = { tokens: capacity, at: time };
+        bucket = { tokens: Math.max(1, perSecond * 2), at: time };
         buckets.set(sender, bucket);
       }
-      bucket.tokens = Math.min(capacity, bucket.tokens + ((time - bucket.at) / 1000) * perSecond);
-      bucket.at = time;
-      if (bucket.tokens < 1) return false;
+      refill(bucket, perSecond, time);
+      refill(global, perSecond * globalFactor, time);
+      if (bucket.tokens < 1 || global.tokens < 1) return false;
       bucket.tokens -= 1;
+      global.tokens -= 1;
       return true;
     },
   };

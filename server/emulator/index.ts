@@ -8,6 +8,7 @@ import { createCallbackDispatcher, type DeliveryEntry, type DeliveryStartInfo, t
 import { loadOrCreateCredentials, type EmulatorCredentials } from './credentials.ts';
 import { ensureEmulatorDir } from './data-files.ts';
 import { acquireDataDirLock } from '../data-dir/lock.ts';
+import { isLoopbackHost } from '../inspector/access-guard.ts';
 import type { ErrorStyle } from './errors.ts';
 import { NO_FAULTS, listActiveFaults, readFaultsUpdate, type Faults } from './faults.ts';
 import { createMiaposApi } from './miapos-api.ts';
@@ -143,8 +144,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       errorStyle: options.errorStyle ?? 'observed',
       log,
     });
-    const server = createServer(app);
-    const port = await listen(server, options.port, host);
+    let port = 0;
+    // DNS rebinding: a web page must not reach the control routes or read deliveries under its own name.
+    const server = createServer((req, res) => {
+      if (isLoopbackHost(req.headers.host, port) || req.headers.host === `${formatHost(host)}:${port}`) return void app(req, res);
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`The miahook emulator answers only to http://127.0.0.1:${port} (or localhost); this request named Host "${req.headers.host ?? ''}".`);
+    });
+    port = await listen(server, options.port, host);
     url = `http://${formatHost(host)}:${port}`;
     server.on('error', (error) => log(`emulator listener error: ${error.message}`));
     await book.resume();

@@ -14,15 +14,22 @@ export interface AccessGuard {
 
 export function createAccessGuard(port: () => number, token: string): AccessGuard {
   const expected = digest(token);
-  const hosts = () => {
-    const p = port();
-    return [`127.0.0.1:${p}`, `localhost:${p}`, `[::1]:${p}`];
-  };
+  const hosts = () => listLoopbackHosts(port());
   return {
-    isAllowedHost: (host) => host !== undefined && hosts().includes(host.toLowerCase()),
+    isAllowedHost: (host) => isLoopbackHost(host, port()),
     isAllowedOrigin: (origin) => origin === undefined || hosts().some((host) => origin.toLowerCase() === `http://${host}`),
     isToken: (candidate) => typeof candidate === 'string' && candidate.length > 0 && timingSafeEqual(digest(candidate), expected),
   };
+}
+
+/** The Host header values that name a loopback listener on `port`. */
+export function listLoopbackHosts(port: number): string[] {
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+}
+
+/** True when a Host header names this loopback listener exactly (anything else may be DNS rebinding). */
+export function isLoopbackHost(host: string | undefined, port: number): boolean {
+  return host !== undefined && listLoopbackHosts(port).includes(host.toLowerCase());
 }
 
 /** Reads `Authorization: Bearer <token>`. */

@@ -40,6 +40,14 @@ export function createMiaposClient(options: MiaposClientOptions): MiaposClient {
   let token: CachedToken | null = null;
   let pending: Promise<CachedToken> | null = null;
 
+  /** Error messages quote the server, and miaPOS validation messages quote rejected values: never the secrets. */
+  function hideSecrets(error: MiaposError): MiaposError {
+    const secrets = [options.secretKey, token?.accessToken, token?.refreshToken].filter((value): value is string => typeof value === 'string' && value.length >= 6);
+    let message = error.message;
+    for (const secret of secrets) message = message.replaceAll(secret, '[hidden]');
+    return message === error.message ? error : new MiaposError(message, error.status, error.code);
+  }
+
   async function send(method: 'GET' | 'POST', path: string, body: unknown, bearer: string | null, what: string): Promise<unknown> {
     let response: Response;
     try {
@@ -55,7 +63,7 @@ export function createMiaposClient(options: MiaposClientOptions): MiaposClient {
       throw new MiaposError(`miaPOS ${what} failed: ${reason} (${baseUrl}).`, 0, 'NETWORK');
     }
     const text = await response.text();
-    if (!response.ok) throw readMiaposError(response.status, text, what);
+    if (!response.ok) throw hideSecrets(readMiaposError(response.status, text, what));
     try {
       return JSON.parse(text) as unknown;
     } catch {

@@ -3,6 +3,8 @@
 import { getRawField, parseRawJson, type RawJson, type RawJsonObject } from '../../shared/raw-json.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Sorting and re-trying variants over thousands of keys would let one request hold the event loop. */
+export const MAX_RESULT_FIELDS = 256;
 
 /** A callback body read far enough to know what is signed. */
 export interface ParsedCallback {
@@ -37,6 +39,9 @@ export function readCallback(body: Uint8Array | string): CallbackReading {
   const result = getRawField(root, 'result');
   if (!result) return { problem: 'The body has no "result" object, so there is nothing signed.' };
   if (result.kind !== 'object') return { problem: `"result" is a ${result.kind}, not an object.` };
+  if (result.entries.length > MAX_RESULT_FIELDS) {
+    return { problem: `"result" has ${result.entries.length} fields; a miaPOS callback has about ten, so it is not verified (over ${MAX_RESULT_FIELDS}).` };
+  }
   const signature = getRawField(root, 'signature');
   if (!signature) return { problem: 'The body has no "signature" field.' };
   if (signature.kind !== 'string') return { problem: `"signature" is a ${signature.kind}, not a base64 string.` };

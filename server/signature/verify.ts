@@ -46,8 +46,10 @@ export function verifyReadCallback(read: CallbackReading, keys: readonly Labelle
 }
 
 function decodeSignature(signature: string): Buffer | null {
-  if (!BASE64_PATTERN.test(signature) || signature.length % 4 !== 0) return null;
-  return Buffer.from(signature, 'base64');
+  // MIME encoders (Java's among them) wrap base64 at 76 characters: line breaks are not part of the value.
+  const compact = signature.replace(/[\r\n]/g, '');
+  if (!BASE64_PATTERN.test(compact) || compact.length % 4 !== 0) return null;
+  return Buffer.from(compact, 'base64');
 }
 
 function describeKey(key: LabelledKey): KeyInfo {

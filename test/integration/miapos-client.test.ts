@@ -77,3 +77,13 @@ describe('miaPOS client', () => {
     expect(error.message).toMatch(/HTTP 401/);
   });
 });
+
+describe('secrets in server messages', () => {
+  it('hides the secret key when the server quotes it back in an error', async () => {
+    fake = await startFakeMiapos();
+    fake.script('/ecomm/api/v1/token', (_req, res) => res.writeHead(400).end(JSON.stringify({ errorCode: '1', errorMessage: "Field 'secretKey' with value 'planted-secret-456' failed validation" })));
+    const client = createMiaposClient({ baseUrl: fake.url, merchantId: 'm', secretKey: 'planted-secret-456' });
+    const error = (await client.createPayment(payment).catch((caught: unknown) => caught)) as MiaposError;
+    expect(error.message).toBe("miaPOS token request failed (HTTP 400): Field 'secretKey' with value '[hidden]' failed validation");
+  });
+});

@@ -143,6 +143,10 @@ describe('share links', () => {
     expect(list.items.length).toBeGreaterThan(0);
     const detail = await json<CaptureDetail>(fetch(`${link.url}api/captures/${list.items[0]!.id}`));
     expect(detail.deliveries).toEqual([]);
+    // The owner sees which registered payment a capture matches; a teammate does not.
+    const own = await json<CaptureListResponse>(app.api('/api/captures'));
+    expect(own.items.some((item) => item.payment !== null)).toBe(true);
+    expect(list.items.every((item) => item.payment === null)).toBe(true);
     for (const [method, path] of [['POST', `api/captures/${list.items[0]!.id}/replay`], ['DELETE', `api/captures/${list.items[0]!.id}`], ['DELETE', 'api/captures'], ['GET', 'api/payments'], ['POST', 'api/payments'], ['POST', 'api/share'], ['POST', 'api/forwarding'], ['GET', 'api/emulator']] as const) {
       const response = await fetch(`${link.url}${path}`, { method, body: method === 'POST' ? '{}' : undefined, headers: { 'content-type': 'application/json' } });
       expect(response.status, `${method} ${path}`).toBe(403);

@@ -139,3 +139,20 @@ describe('diagnosis of an invalid signature', () => {
     expect(verifyCallback(signCallbackText(result, stranger.privateKey), [pair.publicKey]).diagnosis?.cause).toBe('tampered-or-unknown-key');
   });
 });
+
+describe('limits and encodings', () => {
+  it('accepts a signature wrapped at 76 characters by a MIME encoder', () => {
+    const body = signCallbackText(VECTOR_RESULT, pair.privateKey);
+    const signature = (JSON.parse(body) as { signature: string }).signature;
+    const wrapped = signature.replace(/(.{76})/g, '$1\r\n');
+    expect(wrapped).toContain('\r\n');
+    expect(verifyCallback(body.replace(signature, JSON.stringify(wrapped).slice(1, -1)), [pair.publicKey]).verdict).toBe('valid');
+  });
+
+  it('does not verify a result with thousands of fields, and says why', () => {
+    const fields = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, String(i)]));
+    const verdict = verifyCallback(JSON.stringify({ result: fields, signature: 'QUJD' }), [pair.publicKey, other.publicKey]);
+    expect(verdict.verdict).toBe('unverifiable');
+    expect(verdict.reason).toMatch(/5000 fields/);
+  });
+});
