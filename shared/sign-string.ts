@@ -21,8 +21,12 @@ export interface SignStringOptions {
   onlyKeys?: readonly string[];
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Compares two strings by Unicode code point (not by UTF-16 unit, unlike Array#sort). */
 export function compareCodePoints(a: string, b: string): number {
+  // Without surrogate pairs, UTF-16 order is code-point order: compare directly, allocating nothing.
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const left = Array.from(a);
   const right = Array.from(b);
   const length = Math.min(left.length, right.length);
