@@ -24,7 +24,7 @@ export interface Backend {
   signText?: (text: string) => string;
 }
 
-export async function startBackend(config: Config, emulatorHooks: Pick<EmulatorOptions, 'onDeliveryStart' | 'onDelivery'>, log: (line: string) => void, keyRefetchIntervalMs?: number): Promise<Backend> {
+export async function startBackend(config: Config, emulatorHooks: Pick<EmulatorOptions, 'onDeliveryStart' | 'onDelivery' | 'defaultCallbackUrl'>, log: (line: string) => void, keyRefetchIntervalMs?: number): Promise<Backend> {
   const emulator = await startEmulator({ ...readEmulatorOptions(config, log), ...emulatorHooks });
   try {
     const emulatorKey = readPublicKey(emulator.publicKeyBase64, 'emulator');

@@ -77,7 +77,10 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     const matcher = createDeliveryMatcher();
     /** Emulator delivery id -> the capture it became, until the delivery's outcome is stored. */
     const capturedDeliveries = new Map<string, string>();
+    // The emulator's terminal default: a payment made without callbackUrl calls back to our ingress.
+    let currentCallbackUrl = (): string | undefined => undefined;
     const backend = await startBackend(config, {
+      defaultCallbackUrl: () => currentCallbackUrl(),
       onDeliveryStart: (info) => matcher.remember(info.id, info.body),
       onDelivery: (delivery) => {
         // The emulator's delivery to our own ingress is the captured callback: link them both ways.
@@ -92,6 +95,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     let tunnelState: TunnelState = { state: 'off' };
     let ingressUrl = '';
     const callbackUrl = () => `${publicUrl ?? ingressUrl}/callback`;
+    currentCallbackUrl = () => (ingressUrl ? callbackUrl() : undefined);
     const payments = createPaymentService({
       backend: backend.mode,
       client: backend.client,

@@ -43,7 +43,7 @@ export interface EmulatorOptions {
   /** Auto mode: an opened checkout page (or an RTP request) goes PENDING then SUCCESS by itself. Default true. */
   autoPay?: boolean;
   /** The terminal's configured defaults, used when /pay omits them. */
-  defaultCallbackUrl?: string;
+  defaultCallbackUrl?: string | (() => string | undefined);
   defaultSuccessUrl?: string;
   defaultFailUrl?: string;
   /** Callback timeout (default 60000 ms, as miaPOS). */
@@ -127,7 +127,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       speed,
       ttlSeconds,
       autoPay: options.autoPay ?? true,
-      defaults: { callbackUrl: options.defaultCallbackUrl, successUrl: options.defaultSuccessUrl, failUrl: options.defaultFailUrl },
+      defaults: {
+        get callbackUrl() {
+          const url = options.defaultCallbackUrl;
+          return typeof url === 'function' ? url() : url;
+        },
+        successUrl: options.defaultSuccessUrl,
+        failUrl: options.defaultFailUrl,
+      },
       log,
       onChange: (payment) => options.onPaymentChange?.(toPaymentState(payment, checkoutUrl(payment.paymentId))),
       onFinal: (payment) => dispatcher.deliver(payment),

@@ -86,6 +86,20 @@ describe('payment flow through the emulator', () => {
     expect(record.callbackCaptureIds).toEqual([capture.id]);
   });
 
+  it('sends the callback of an app payment made without callbackUrl to the ingress (the terminal default)', async () => {
+    const { credentials, url } = app.emulator;
+    const token = ((await (await fetch(`${url}/ecomm/api/v1/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ merchantId: credentials.merchantId, secretKey: credentials.secretKey }) })).json()) as { accessToken: string }).accessToken;
+    const created = (await (await fetch(`${url}/ecomm/api/v1/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ terminalId: credentials.terminalId, orderId: 'app-7', amount: 5, currency: 'MDL', payDescription: 'from the app' }),
+    })).json()) as { paymentId: string };
+    await app.emulator.setOutcome(created.paymentId, 'DECLINED');
+    const capture = await findCapture(created.paymentId);
+    expect(capture.summary).toMatchObject({ status: 'DECLINED', orderId: 'app-7' });
+    expect(capture.verification.verdict).toBe('valid');
+  });
+
   it('explains bad payment input and unknown ids readably', async () => {
     const bad = await json<{ error: { code: string; message: string } }>(app.api('/api/payments', { method: 'POST', body: '{"amount":0}' }), 400);
     expect(bad.error.message).toMatch(/amount is required: a number greater than 0/);
