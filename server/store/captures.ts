@@ -75,7 +75,16 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
   const searchText = (capture: Capture) => searchTexts.get(capture) ?? buildSearchText(capture);
 
   const captures: CaptureStore = {
-    append: (draft) => collection.append(draft),
+    async append(draft) {
+      // When full, a capture that is not validly signed (forged, unsigned, junk) goes before a genuine one, so a
+      // flood from the internet cannot push out the callbacks miaPOS will never send again.
+      const junk = collection.size >= options.keep ? collection.records.find((capture) => capture.verification.verdict !== 'valid') : undefined;
+      if (!junk || junk === collection.records[0]) return collection.append(draft);
+      const removing = collection.remove([junk.id]).then(() => options.onRemoved([junk.id]));
+      const appended = collection.append(draft);
+      await removing;
+      return appended;
+    },
     get: (id) => collection.get(id),
     list(query) {
       const endIndex = query.before === undefined ? collection.size : collection.lowerBound(query.before);

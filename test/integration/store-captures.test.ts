@@ -172,3 +172,27 @@ describe('body byte budget', () => {
     await store.close();
   });
 });
+
+describe('retention under a flood', () => {
+  it('evicts captures that are not validly signed before genuine ones, and persists that', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'miahook-junk-'));
+    const store = await openStore({ dataDir: dir, keep: 5 });
+    const capture = (id: string, verdict: VerdictKind) => ({
+      id, receivedAt: new Date().toISOString(), channel: null, method: 'POST', url: '/callback', headers: [] as [string, string][],
+      bodyBase64: '', size: 0, remoteAddress: '127.0.0.1', sender: '127.0.0.1', summary: {}, payment: null,
+      verification: { verdict, reason: 'x', canonical: null, fields: [], key: null, diagnosis: null },
+    });
+    await store.captures.append(capture('genuine-1', 'valid'));
+    await store.captures.append(capture('genuine-2', 'valid'));
+    for (let i = 1; i <= 3; i++) await store.captures.append(capture(`junk-${i}`, 'unverifiable'));
+    for (let i = 1; i <= 3; i++) await store.captures.append(capture(`flood-${i}`, 'invalid'));
+    const ids = () => store.captures.list({}).items.map((item) => item.id).reverse();
+    expect(ids()).toEqual(['genuine-1', 'genuine-2', 'flood-1', 'flood-2', 'flood-3']);
+    await store.captures.append(capture('genuine-3', 'valid'));
+    expect(ids()).toEqual(['genuine-1', 'genuine-2', 'flood-2', 'flood-3', 'genuine-3']);
+    await store.close();
+    const reopened = await openStore({ dataDir: dir, keep: 5 });
+    expect(reopened.captures.list({}).items.map((item) => item.id).reverse()).toEqual(['genuine-1', 'genuine-2', 'flood-2', 'flood-3', 'genuine-3']);
+    await reopened.close();
+  });
+});
