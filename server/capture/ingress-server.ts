@@ -8,9 +8,10 @@ import type { Capture, Delivery, HeaderPair } from '../../shared/records.ts';
 import { listen, type Listening } from '../http/listen.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
 import { identifySender } from './identify-sender.ts';
-import { createRateLimiter } from './rate-limiter.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import type { CaptureRecorder } from './record-capture.ts';
 
+const BYTES_PER_REQUEST = 16 * 1024;
 const CALLBACK_PATH = /^\/callback(?:\/([A-Za-z0-9_-]{1,64}))?\/?$/;
 
 export interface IngressOptions {
@@ -37,6 +38,10 @@ export interface IngressHandle extends Listening {
 
 export async function startIngress(options: IngressOptions): Promise<IngressHandle> {
   const limiter = createRateLimiter(options.rateLimit);
+  // Bytes too: a miaPOS callback is ~1-2 KB, so each allowed request may bring 16 KiB on average (any single body
+  // up to --max-body still fits), and a flood of large bodies cannot churn the store's 256 MiB of history.
+  const byteLimiter = createRateLimiter(options.rateLimit * BYTES_PER_REQUEST, Date.now, 10_000, 10, options.maxBodyBytes);
+  const limiters = { requests: limiter, bytes: byteLimiter };
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const server = createServer({
     headersTimeout,
@@ -45,7 +50,7 @@ export async function startIngress(options: IngressOptions): Promise<IngressHand
     keepAliveTimeout: 5_000,
   });
   server.on('request', (request, response) => {
-    handleRequest(request, response, options, limiter).catch((error: unknown) => {
+    handleRequest(request, response, options, limiters).catch((error: unknown) => {
       options.log?.(`ingress: could not store a capture: ${(error as Error).message}`);
       if (!response.headersSent) sendJson(response, 500, { received: false, error: 'miahook could not store this callback; it was not kept. Check the terminal for the reason.' });
     });
@@ -63,7 +68,7 @@ export async function startIngress(options: IngressOptions): Promise<IngressHand
   return { ...(await listen(server, options.port, options.host)), server };
 }
 
-async function handleRequest(request: IncomingMessage, response: ServerResponse, options: IngressOptions, limiter: ReturnType<typeof createRateLimiter>): Promise<void> {
+async function handleRequest(request: IncomingMessage, response: ServerResponse, options: IngressOptions, limiters: { requests: RateLimiter; bytes: RateLimiter }): Promise<void> {
   const receivedAt = new Date();
   const path = (request.url ?? '/').split('?')[0]!;
   const match = CALLBACK_PATH.exec(path);
@@ -81,7 +86,7 @@ async function handleRequest(request: IncomingMessage, response: ServerResponse,
   }
   const remoteAddress = request.socket.remoteAddress ?? 'unknown';
   const sender = identifySender(remoteAddress, request.headers['x-forwarded-for']);
-  if (!limiter.take(sender)) {
+  if (!limiters.requests.take(sender)) {
     request.resume();
     response.setHeader('retry-after', '1');
     sendJson(response, 429, { error: { code: 'rate_limited', message: `Too many callbacks from ${sender}: the limit is ${options.rateLimit} per second (--rate-limit). Slow down and retry.` } });
@@ -97,6 +102,11 @@ async function handleRequest(request: IncomingMessage, response: ServerResponse,
       return;
     }
     throw error;
+  }
+  if (!limiters.bytes.take(sender, body.length)) {
+    response.setHeader('retry-after', '1');
+    sendJson(response, 429, { error: { code: 'rate_limited', message: `Too many bytes from ${sender}: the limit is ${options.rateLimit * BYTES_PER_REQUEST} bytes per second (--rate-limit x 16 KiB). Nothing was captured; slow down and retry.` } });
+    return;
   }
   const capture = await options.record({
     method: request.method,

@@ -1,8 +1,8 @@
 // Per-sender token buckets: a flood from one sender gets 429 while other senders keep being captured.
 
 export interface RateLimiter {
-  /** True when this sender may send one more request now. */
-  take(sender: string): boolean;
+  /** True when this sender may spend `cost` (one request, or a number of bytes) now. */
+  take(sender: string, cost?: number): boolean;
 }
 
 interface Bucket {
@@ -16,28 +16,29 @@ interface Bucket {
  * client invent senders), so all senders together also share a backstop of `globalFactor` times the limit.
  * Memory stays bounded.
  */
-export function createRateLimiter(perSecond: number, now: () => number = Date.now, maxSenders = 10_000, globalFactor = 10): RateLimiter {
+export function createRateLimiter(perSecond: number, now: () => number = Date.now, maxSenders = 10_000, globalFactor = 10, minBurst = 1): RateLimiter {
   if (perSecond <= 0) return { take: () => true };
+  const burst = (rate: number) => Math.max(minBurst, rate * 2);
   const refill = (bucket: Bucket, rate: number, time: number) => {
-    bucket.tokens = Math.min(rate * 2, bucket.tokens + ((time - bucket.at) / 1000) * rate);
+    bucket.tokens = Math.min(burst(rate), bucket.tokens + ((time - bucket.at) / 1000) * rate);
     bucket.at = time;
   };
-  const global: Bucket = { tokens: perSecond * globalFactor * 2, at: now() };
+  const global: Bucket = { tokens: burst(perSecond * globalFactor), at: now() };
   const buckets = new Map<string, Bucket>();
   return {
-    take(sender) {
+    take(sender, cost = 1) {
       const time = now();
       let bucket = buckets.get(sender);
       if (!bucket) {
         if (buckets.size >= maxSenders) buckets.delete(buckets.keys().next().value!);
-        bucket = { tokens: Math.max(1, perSecond * 2), at: time };
+        bucket = { tokens: burst(perSecond), at: time };
         buckets.set(sender, bucket);
       }
       refill(bucket, perSecond, time);
       refill(global, perSecond * globalFactor, time);
-      if (bucket.tokens < 1 || global.tokens < 1) return false;
-      bucket.tokens -= 1;
-      global.tokens -= 1;
+      if (bucket.tokens < cost || global.tokens < cost) return false;
+      bucket.tokens -= cost;
+      global.tokens -= cost;
       return true;
     },
   };

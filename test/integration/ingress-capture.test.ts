@@ -131,3 +131,21 @@ describe('strict response mode', () => {
     }
   });
 });
+
+describe('byte budget per sender', () => {
+  it('answers 429 when one sender sends too many bytes, even within the request limit', async () => {
+    const small = await startTestInstance({ args: ['--rate-limit', '1', '--max-body', '100kb'] });
+    try {
+      const post = () => fetch(small.callbackUrl, { method: 'POST', body: Buffer.alloc(90 * 1024, 0x61), headers: { 'x-forwarded-for': '192.0.2.44' } });
+      expect((await post()).status).toBe(200);
+      const second = await post();
+      expect(second.status).toBe(429);
+      expect(await second.text()).toMatch(/Too many bytes from 192\.0\.2\.44/);
+      const other = await fetch(small.callbackUrl, { method: 'POST', body: '{"small":true}', headers: { 'x-forwarded-for': '192.0.2.45' } });
+      expect(other.status).toBe(200);
+      expect(small.store.captures.count()).toBe(2);
+    } finally {
+      await small.close();
+    }
+  });
+});

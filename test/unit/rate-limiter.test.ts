@@ -23,3 +23,14 @@ describe('rate limiter', () => {
     expect(Array.from({ length: 1000 }, () => limiter.take('a')).every(Boolean)).toBe(true);
   });
 });
+
+describe('rate limiter with costs', () => {
+  it('spends a cost per take, with a burst of at least minBurst', () => {
+    let now = 0;
+    const bytes = createRateLimiter(100, () => now, 10_000, 10, 1000);
+    expect(bytes.take('a', 900)).toBe(true);
+    expect(bytes.take('a', 200)).toBe(false);
+    now += 1000;
+    expect(bytes.take('a', 200)).toBe(true);
+  });
+});
