@@ -76,11 +76,12 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
 
   const captures: CaptureStore = {
     async append(draft) {
-      // When full, a capture that is not validly signed (forged, unsigned, junk) goes before a genuine one, so a
-      // flood from the internet cannot push out the callbacks miaPOS will never send again.
-      const junk = collection.size >= options.keep ? collection.records.find((capture) => capture.verification.verdict !== 'valid') : undefined;
-      if (!junk || junk === collection.records[0]) return collection.append(draft);
-      const removing = collection.remove([junk.id]).then(() => options.onRemoved([junk.id]));
+      // When full (by count or by body bytes), captures that are not validly signed (forged, unsigned, junk) go
+      // before genuine ones, so a flood cannot push out the callbacks miaPOS will never send again.
+      const junk = pickJunkToEvict(collection.records, collection.size, bodyBytes + draft.size, options);
+      if (junk.length === 0) return collection.append(draft);
+      const ids = junk.map((capture) => capture.id);
+      const removing = collection.remove(ids).then(() => options.onRemoved(ids));
       const appended = collection.append(draft);
       await removing;
       return appended;
@@ -109,4 +110,17 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
     channels: () => [...channelCounts.keys()].sort(),
   };
   return { captures, close: () => collection.close() };
+}
+
+/** The oldest captures that are not validly signed, as many as it takes to make room (none when there is room). */
+function pickJunkToEvict(records: readonly Capture[], count: number, bytesAfter: number, limits: { keep: number; maxBodyBytes: number }): Capture[] {
+  const junk: Capture[] = [];
+  for (const capture of records) {
+    if (count < limits.keep && bytesAfter <= limits.maxBodyBytes) break;
+    if (capture.verification.verdict === 'valid') continue;
+    junk.push(capture);
+    count -= 1;
+    bytesAfter -= capture.size;
+  }
+  return junk;
 }

@@ -196,3 +196,21 @@ describe('retention under a flood', () => {
     await reopened.close();
   });
 });
+
+describe('retention by bytes under a flood', () => {
+  it('makes room by bytes from junk first, keeping genuine captures', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'miahook-junk-bytes-'));
+    const store = await openStore({ dataDir: dir, maxBodyBytes: 10_000 });
+    const capture = (id: string, verdict: VerdictKind, size: number) => ({
+      id, receivedAt: new Date().toISOString(), channel: null, method: 'POST', url: '/callback', headers: [] as [string, string][],
+      bodyBase64: Buffer.alloc(size, 0x61).toString('base64'), size, remoteAddress: '127.0.0.1', sender: '127.0.0.1', summary: {}, payment: null,
+      verification: { verdict, reason: 'x', canonical: null, fields: [], key: null, diagnosis: null },
+    });
+    await store.captures.append(capture('genuine-1', 'valid', 1000));
+    for (let i = 1; i <= 4; i++) await store.captures.append(capture(`junk-${i}`, 'invalid', 2000));
+    await store.captures.append(capture('junk-5', 'invalid', 4000));
+    const ids = store.captures.list({}).items.map((item) => item.id).reverse();
+    expect(ids).toEqual(['genuine-1', 'junk-3', 'junk-4', 'junk-5']);
+    await store.close();
+  });
+});
