@@ -126,8 +126,25 @@ export class SegmentedCollection<T extends SeqRecord> {
     const written = this.#journal.append(formatPut(segment.no, record));
     this.#markDirty(segment);
     this.#evictOverflow();
-    await written;
+    try {
+      await written;
+    } catch (error) {
+      // Not in the journal, so not acknowledged: it must not reach a segment at the next checkpoint either.
+      this.#forget(record);
+      throw error;
+    }
     return record;
+  }
+
+  /** Drops a record from memory (and from its segment's next write) without a journal entry. */
+  #forget(record: T): void {
+    const entry = this.#byId.get(record.id);
+    if (entry?.record !== record) return;
+    this.#byId.delete(record.id);
+    this.#order.splice(this.lowerBound(record.seq), 1);
+    entry.segment.records = entry.segment.records.filter((kept) => kept !== record);
+    this.#options.onRemove?.(record);
+    this.#markDirty(entry.segment);
   }
 
   /** Replaces a record (id and seq are kept); resolves once the change is in the journal. */

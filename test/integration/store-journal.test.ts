@@ -225,3 +225,21 @@ describe('store journal', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('a journal write that fails', () => {
+  it('rejects the append and keeps the record out of memory and out of the next checkpoint', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'miahook-journal-fail-'));
+    const store = await openStore({ dataDir: dir });
+    const blocker = journalPath(join(dir, 'captures'), 1);
+    await mkdir(blocker, { recursive: true });
+    await expect(store.captures.append(draft('cap_lost'))).rejects.toThrow();
+    expect(store.captures.get('cap_lost')).toBeUndefined();
+    expect(store.captures.count()).toBe(0);
+    await rm(blocker, { recursive: true });
+    await store.captures.append(draft('cap_kept'));
+    await store.close();
+    const reopened = await openStore({ dataDir: dir });
+    expect(reopened.captures.list({}).items.map((capture) => capture.id)).toEqual(['cap_kept']);
+    await reopened.close();
+  });
+});
