@@ -15,25 +15,20 @@ import { removeRuntimeFile, writeRuntimeFile } from '../data-dir/runtime-file.ts
 import type { EmulatorHandle } from '../emulator/index.ts';
 import { createEventBus } from '../events/event-bus.ts';
 import { createExportService } from '../export/export-service.ts';
-import { HttpError } from '../http/http-error.ts';
 import { startInspector } from '../inspector/inspector-server.ts';
 import { createWsHub } from '../inspector/ws-hub.ts';
 import { createPaymentService } from '../payments/payment-service.ts';
 import { startReconciler } from '../payments/reconciler.ts';
 import { createReplayService } from '../replay/replay-service.ts';
-import { createShareRoutes } from '../share/share-routes.ts';
-import { createShareTokens } from '../share/share-tokens.ts';
 import type { Store } from '../store/index.ts';
 import { openStore } from '../store/index.ts';
-import { createHttpProbe, startTunnel, type TunnelController } from '../tunnel/index.ts';
 import { buildInspectorModel, toListItem } from './build-inspector-model.ts';
 import { createDeliveryMatcher } from './emulator-delivery-matcher.ts';
 import { UI_DIR, VERSION } from './paths.ts';
-import { buildShareView, filterShareEvent } from './share-view.ts';
+import { describeUrlChange, PROBE_PATH, startPublicTunnel, type TunnelTimings } from './public-tunnel.ts';
+import { createSharing } from './sharing.ts';
 import { startBackend } from './start-backend.ts';
 
-/** Answers the tunnel's liveness probe on the ingress with this launch's random id. */
-export const PROBE_PATH = '/.well-known/miahook-probe';
 
 export interface MiahookInstance {
   token: string;
@@ -53,7 +48,7 @@ export interface StartOptions {
   log: (line: string) => void;
   /** Test hooks the flags do not expose. */
   ingressTimeouts?: { headersMs: number; requestMs: number };
-  tunnelTimings?: { openTimeoutMs?: number; probeIntervalMs?: number; probeTimeoutMs?: number; backoff?: { initialMs: number; maxMs: number } };
+  tunnelTimings?: TunnelTimings;
   reconcileIntervalMs?: number;
   /** Shortest time between two fetches of the sandbox key (default 10 s). */
   keyRefetchIntervalMs?: number;
@@ -126,9 +121,8 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     const instanceId = randomUUID();
     const token = randomBytes(24).toString('base64url');
     const probeId = randomBytes(16).toString('hex');
-    const shareTokens = createShareTokens();
-    const shareHub = createWsHub({ bus, instanceId, readOnly: true, filter: filterShareEvent, log });
-    cleanups.push(() => shareHub.close());
+    const sharing = createSharing({ bus, instanceId, uiDir, publicBase: () => publicUrl ?? ingressUrl, log });
+    cleanups.push(() => sharing.close());
     const status = (): StatusResponse => ({
       version: VERSION,
       mode: backend.mode,
@@ -147,19 +141,8 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       store, payments, bus, emulator: backend.emulator, emulatorKey: backend.emulatorKey, status, replay,
       exports: createExportService(store, VERSION),
       pollOpenPayments: () => reconciler.pollOpen(),
-      createShare: async (ttlSeconds) => {
-        const seconds = ttlSeconds === undefined ? 2 * 3600 : Number(ttlSeconds);
-        try {
-          const issued = await shareTokens.issue(seconds);
-          return { url: `${publicUrl ?? ingressUrl}/share/${issued.token}/`, expiresAt: issued.expiresAt.toISOString() };
-        } catch (error) {
-          throw new HttpError(400, 'bad_ttl', (error as Error).message);
-        }
-      },
-      revokeShares: () => {
-        shareTokens.revokeAll();
-        shareHub.disconnectAll();
-      },
+      createShare: (ttlSeconds) => sharing.create(ttlSeconds),
+      revokeShares: () => sharing.revokeAll(),
       check: createCheckService({
         emulator: backend.emulator,
         appendDelivery: (draft) => store.deliveries.append(draft),
@@ -169,7 +152,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
         log,
       }),
     });
-    const shareRoutes = createShareRoutes({ tokens: shareTokens, view: buildShareView(model), hub: shareHub, uiDir });
+    const shareRoutes = sharing.createRoutes(model);
     const answerProbe = (request: IncomingMessage, response: ServerResponse) => {
       if (request.method !== 'GET' || request.url !== PROBE_PATH) return false;
       response.writeHead(200, { 'content-type': 'text/plain', 'content-length': probeId.length, 'cache-control': 'no-store' });
@@ -216,14 +199,12 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     await writeRuntime();
     cleanups.push(() => removeRuntimeFile(config.dataDir));
 
-    let tunnel: TunnelController | null = null;
     if (config.tunnel.enabled) {
-      tunnel = startTunnel({
-        localPort: ingress.port,
-        host: config.tunnel.host,
-        ...(config.tunnel.subdomain ? { subdomain: config.tunnel.subdomain } : {}),
-        ...options.tunnelTimings,
-        probe: createHttpProbe({ path: PROBE_PATH, expectBody: probeId, timeoutMs: options.tunnelTimings?.probeTimeoutMs ?? 8_000 }),
+      const tunnel = startPublicTunnel({
+        tunnel: config.tunnel,
+        timings: options.tunnelTimings,
+        ingressPort: ingress.port,
+        probeId,
         log,
         onState: (state) => {
           const previous = publicUrl;
@@ -232,21 +213,15 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
           emit({ type: 'tunnel', tunnel: state });
           if (state.state === 'online') log(`tunnel online: ${state.publicUrl} (callback URL ${callbackUrl()})`);
           else if (state.state !== 'connecting') log(`tunnel ${state.state}: ${'reason' in state ? state.reason : ''}`);
-          if (state.state === 'online' && previous && previous !== state.publicUrl) reportUrlChange(previous, state.publicUrl);
+          if (state.state === 'online' && previous && previous !== state.publicUrl) {
+            const message = describeUrlChange(previous, state.publicUrl, payments.listOpen());
+            log(`!!! ${message}`);
+            emit({ type: 'notice', level: 'warn', message });
+          }
           writeRuntime().catch((error: Error) => log(`could not update runtime.json: ${error.message}`));
         },
       });
-      cleanups.push(() => tunnel!.close());
-    }
-
-    function reportUrlChange(previous: string, next: string): void {
-      const stranded = payments.listOpen().filter((payment) => payment.callbackUrl?.startsWith(previous));
-      const list = stranded.map((payment) => `${payment.paymentId} (${payment.status})`).join(', ');
-      const message = `The public URL changed from ${previous} to ${next}. ${stranded.length
-        ? `${stranded.length} open payment(s) still send their callback to the old URL, which now leads nowhere: ${list}. miaPOS never retries, so poll them (Payments, "Poll open payments") to learn their outcome.`
-        : 'No open payment uses the old URL.'}`;
-      log(`!!! ${message}`);
-      emit({ type: 'notice', level: 'warn', message });
+      cleanups.push(() => tunnel.close());
     }
 
     let closing: Promise<void> | null = null;
