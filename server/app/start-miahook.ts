@@ -29,7 +29,6 @@ import { describeUrlChange, PROBE_PATH, startPublicTunnel, type TunnelTimings } 
 import { createSharing } from './sharing.ts';
 import { startBackend } from './start-backend.ts';
 
-
 export interface MiahookInstance {
   token: string;
   inspectorUrl: string;
