@@ -35,6 +35,7 @@ export function readEmulatorOptions(config: Config, log: (line: string) => void)
     host: config.host,
     speed: config.emulatorSpeed,
     ttlSeconds: config.emulatorTtlSeconds,
+    autoPay: config.emulatorAuto,
     errorStyle: config.errorStyle,
     log,
   };

@@ -15,6 +15,7 @@ export interface Config {
   errorStyle: 'observed' | 'documented';
   emulatorSpeed: number;
   emulatorTtlSeconds: number;
+  emulatorAuto: boolean;
   maxBodyBytes: number;
   rateLimit: number;
   respond: 'accept' | 'strict' | 'proxy';
@@ -74,6 +75,7 @@ export function resolveConfig(args: ParsedArgs, env: Record<string, string | und
     errorStyle: value('error-style') as Config['errorStyle'],
     emulatorSpeed: positive('emulator-speed'),
     emulatorTtlSeconds: positive('emulator-ttl'),
+    emulatorAuto: value('emulator-auto') as boolean,
     maxBodyBytes: parseSize(value('max-body') as string),
     rateLimit: value('rate-limit') as number,
     respond: value('respond') as Config['respond'],

@@ -19,8 +19,11 @@ describe('resolveConfig', () => {
     expect(() => resolve(['--port', '70000'])).toThrow(/port number 0-65535/);
   });
 
-  it('stays in emulator mode without a tunnel by default', () => {
+  it('stays in emulator mode without a tunnel by default, auto mode on', () => {
     const config = resolve([]);
+    expect(config.emulatorAuto).toBe(true);
+    expect(resolve(['--no-emulator-auto']).emulatorAuto).toBe(false);
+    expect(resolve([], { MIAHOOK_EMULATOR_AUTO: 'false' }).emulatorAuto).toBe(false);
     expect(config.sandbox).toBeNull();
     expect(config.tunnel).toEqual({ enabled: false, host: 'https://localtunnel.me', subdomain: null });
   });
