@@ -2,8 +2,8 @@
 
 import type { Capture } from '../../shared/records.ts';
 import { buildSearchText, clampLimit, makeCaptureFilter, pageCaptures, type CapturePage, type CaptureQuery } from './capture-query.ts';
-import type { Log } from './json-files.ts';
-import type { CollectionMeta, MetaFile } from './meta-file.ts';
+import type { DeliveryCollectionOptions } from './deliveries.ts';
+import type { CollectionMeta } from './meta-file.ts';
 import { SegmentedCollection } from './segmented-collection.ts';
 
 export interface CaptureStore {
@@ -23,14 +23,7 @@ export interface CaptureStore {
   channels(): string[];
 }
 
-export interface CaptureCollectionOptions {
-  dataDir: string;
-  keep: number;
-  segmentSize: number;
-  checkpointDelayMs: number;
-  fsync: boolean;
-  meta: MetaFile;
-  log: Log;
+export interface CaptureCollectionOptions extends DeliveryCollectionOptions {
   /** Body bytes kept in memory and on disk; the oldest captures are evicted beyond it. */
   maxBodyBytes: number;
   /** Called with the ids of captures removed by delete or clear (not by eviction). */

@@ -15,6 +15,7 @@ export interface DeliveryStore {
   count(): number;
 }
 
+/** Where and how a collection keeps its files (captures add their own limits to it). */
 export interface DeliveryCollectionOptions {
   dataDir: string;
   keep: number;
