@@ -3,8 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HeaderPair } from '../../shared/records.ts';
-import { buildCurl, quoteShell } from '../../server/export/curl.ts';
+import { buildCurlCommand, quoteShell } from '../../ui/src/lib/curl.ts';
 import { startMerchantApp, type MerchantApp } from '../helpers/merchant-app.ts';
+
+/** The copy-as-curl builder the inspector uses (shared/curl.ts through the browser's decoder), fed raw bytes. */
+const buildCurl = (request: { url: string; method: string; headers: HeaderPair[]; body: Buffer }) =>
+  buildCurlCommand({ url: request.url, method: request.method, headers: request.headers, bodyBase64: request.body.toString('base64') });
 
 const hasCurl = ['/usr/bin/curl', '/bin/curl', '/usr/local/bin/curl'].some((path) => existsSync(path));
 
