@@ -1,13 +1,13 @@
 // Starts the embedded miaPOS emulator on its own listener and returns its lifecycle handle.
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { PaymentState, PaymentStatus } from '../../shared/protocol.ts';
 import { signString } from '../signature/rsa.ts';
 import { createCallbackDispatcher, type DeliveryEntry, type DeliveryStartInfo, type EmulatorDelivery } from './callbacks.ts';
 import { loadOrCreateCredentials, type EmulatorCredentials } from './credentials.ts';
 import { ensureEmulatorDir } from './data-files.ts';
 import { acquireDataDirLock } from '../data-dir/lock.ts';
+import { listen } from '../http/listen.ts';
 import { isLoopbackHost } from '../inspector/access-guard.ts';
 import type { ErrorStyle } from './errors.ts';
 import { NO_FAULTS, listActiveFaults, readFaultsUpdate, type Faults } from './faults.ts';
@@ -157,7 +157,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       if (isLoopbackHost(req.headers.host, port) || req.headers.host === `${formatHost(host)}:${port}`) return void app(req, res);
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`The miahook emulator answers only to http://127.0.0.1:${port} (or localhost); this request named Host "${req.headers.host ?? ''}".`);
     });
-    port = await listen(server, options.port, host);
+    const listening = await listen(server, options.port, host).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? new Error(`The emulator port ${options.port} on ${host} is in use. Stop what uses it, or pass --emulator-port 0 for a free port.`) : error;
+    });
+    port = listening.port;
     url = `http://${formatHost(host)}:${port}`;
     server.on('error', (error) => log(`emulator listener error: ${error.message}`));
     await book.resume();
@@ -190,9 +193,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       close() {
         closing ??= (async () => {
           book.close();
-          const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-          server.closeAllConnections();
-          await Promise.all([stopped, dispatcher.close()]);
+          await Promise.all([listening.close(), dispatcher.close()]);
           await store.save().catch((error: Error) => log(`could not save emulator payments: ${error.message}`));
           await lock.release();
         })();
@@ -203,21 +204,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     await lock.release();
     throw error;
   }
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE'
-        ? new Error(`The emulator port ${port} on ${host} is in use. Stop what uses it, or pass --emulator-port 0 for a free port.`)
-        : error);
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 /** The host part of the emulator's own URL (wildcard binds are reached through loopback). */
