@@ -158,7 +158,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`The miahook emulator answers only to http://127.0.0.1:${port} (or localhost); this request named Host "${req.headers.host ?? ''}".`);
     });
     const listening = await listen(server, options.port, host).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EADDRINUSE' ? new Error(`The emulator port ${options.port} on ${host} is in use. Stop what uses it, or pass --emulator-port 0 for a free port.`) : error;
+      if (error.code !== 'EADDRINUSE') throw error;
+      throw Object.assign(new Error(`the emulator port ${options.port} on ${host} is in use`), { code: 'EADDRINUSE' });
     });
     port = listening.port;
     url = `http://${formatHost(host)}:${port}`;

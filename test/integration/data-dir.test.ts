@@ -77,3 +77,20 @@ describe('data dir', () => {
     }
   });
 });
+
+describe('ports in use', () => {
+  it('exits 2 with a message naming the busy port and the flags', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const busy = (blocker.address() as { port: number }).port;
+    try {
+      const dataDir = await mkdtemp(join(tmpdir(), 'miahook-busy-'));
+      const run = await runCli(['--port', '0', '--ingress-port', '0', '--emulator-port', String(busy), '--data-dir', dataDir]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`the emulator port ${busy} on 127\\.0\\.0\\.1 is in use.*--emulator-port`));
+    } finally {
+      blocker.close();
+    }
+  });
+});
