@@ -122,18 +122,21 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     const probeId = randomBytes(16).toString('hex');
     const sharing = createSharing({ bus, instanceId, uiDir, publicBase: () => publicUrl ?? ingressUrl, log });
     cleanups.push(() => sharing.close());
-    const status = (): StatusResponse => ({
-      version: VERSION,
-      mode: backend.mode,
-      instanceId,
-      readOnly: false,
-      urls: { inspector: inspectorUrl || null, ingress: ingressUrl, callback: callbackUrl(), emulator: backend.emulator.url, public: publicUrl },
-      tunnel: tunnelState,
-      backend: { baseUrl: backend.client.baseUrl, keyLabel: backend.listKeys()[0]?.label ?? null, keyFingerprint: backend.listKeys()[0]?.fingerprint ?? null },
-      respondMode: config.respond,
-      forwardTo: replay.forwardTarget(),
-      counts: { captures: store.captures.count(), payments: store.payments.list().length, deliveries: store.deliveries.count() },
-    });
+    const status = (): StatusResponse => {
+      const key = backend.listKeys()[0];
+      return {
+        version: VERSION,
+        mode: backend.mode,
+        instanceId,
+        readOnly: false,
+        urls: { inspector: inspectorUrl || null, ingress: ingressUrl, callback: callbackUrl(), emulator: backend.emulator.url, public: publicUrl },
+        tunnel: tunnelState,
+        backend: { baseUrl: backend.client.baseUrl, keyLabel: key?.label ?? null, keyFingerprint: key?.fingerprint ?? null },
+        respondMode: config.respond,
+        forwardTo: replay.forwardTarget(),
+        counts: { captures: store.captures.count(), payments: store.payments.list().length, deliveries: store.deliveries.count() },
+      };
+    };
     const reconciler = startReconciler(payments, { intervalMs: options.reconcileIntervalMs, log });
     cleanups.push(() => reconciler.stop());
     const model = buildInspectorModel({
