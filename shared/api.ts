@@ -39,8 +39,10 @@ export interface CaptureListResponse {
 }
 
 export interface CaptureDetail extends Capture {
-  /** The body parsed as JSON, when it parses. */
+  /** The body parsed as JSON, when it parses and is small and shallow enough to show as a tree. */
   json: unknown;
+  /** Why a JSON body is shown as raw text instead (too deep, too big); null otherwise. */
+  jsonNote: string | null;
   deliveries: Delivery[];
   linkedPayment: PaymentRecord | null;
 }

@@ -1,6 +1,6 @@
 // Domain events the server emits and the WebSocket streams to the inspector, as typed messages.
 
-import type { Capture, Delivery, PaymentRecord } from './records.ts';
+import type { CaptureInfo, Delivery, PaymentRecord } from './records.ts';
 
 export type TunnelState =
   | { state: 'off' }
@@ -10,7 +10,7 @@ export type TunnelState =
   | { state: 'failed'; reason: string };
 
 /** A capture as listed (the body and headers stay on the server until the detail is opened). */
-export type CaptureListItem = Omit<Capture, 'bodyBase64' | 'headers'> & { deliveryCount: number; lastDeliveryStatus: number | null };
+export type CaptureListItem = CaptureInfo & { deliveryCount: number; lastDeliveryStatus: number | null };
 
 export type DomainEvent =
   | { type: 'capture'; capture: CaptureListItem }

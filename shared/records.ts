@@ -1,7 +1,7 @@
 // The records miahook keeps and shows: captured requests, deliveries it made, payments it registered.
 
 import type { PaymentStatus } from './protocol.ts';
-import type { Verdict } from './verdict.ts';
+import type { StoredVerdict, Verdict } from './verdict.ts';
 
 /** An HTTP header as received: name with its original case, value as sent. Order is kept. */
 export type HeaderPair = [name: string, value: string];
@@ -21,6 +21,14 @@ export interface Mismatch {
   field: 'amount' | 'currency' | 'orderId' | 'terminalId';
   expected: string;
   got: string;
+}
+
+/**
+ * What is known of a capture without reading its bytes: held in memory, listed, filtered and searched. The
+ * verdict leaves out what is computed again from the body (the canonical string and its fields).
+ */
+export interface CaptureInfo extends Omit<Capture, 'headers' | 'bodyBase64' | 'verification'> {
+  verification: StoredVerdict;
 }
 
 /** One request received on the ingress listener, byte-exact. */

@@ -44,3 +44,6 @@ export interface Verdict {
   key: KeyInfo | null;
   diagnosis: Diagnosis | null;
 }
+
+/** A verdict as stored with a capture: the canonical string and fields are derived from the body again when it is opened. */
+export type StoredVerdict = Omit<Verdict, 'canonical' | 'fields'>;

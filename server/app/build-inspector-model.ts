@@ -2,7 +2,8 @@
 
 import type { CaptureDetail, EmulatorInfo, ShareResponse, StatusResponse } from '../../shared/api.ts';
 import type { CaptureListItem } from '../../shared/events.ts';
-import type { Capture, PaymentRecord } from '../../shared/records.ts';
+import type { CaptureInfo, PaymentRecord } from '../../shared/records.ts';
+import { readDisplayJson } from '../capture/read-display-json.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { CaptureListQuery, InspectorModel } from '../inspector/inspector-model.ts';
 import type { PaymentService } from '../payments/payment-service.ts';
@@ -31,22 +32,26 @@ export interface InspectorModelDeps {
 
 export function buildInspectorModel(deps: InspectorModelDeps): InspectorModel {
   const { store } = deps;
-  const requireCapture = (id: string): Capture => {
+  const unknown = (id: string) => new HttpError(404, 'unknown_capture', `No capture ${id}: it was deleted, evicted by --keep, or never existed. GET /api/captures lists them.`);
+  const requireCapture = (id: string): CaptureInfo => {
     const capture = store.captures.get(id);
-    if (!capture) throw new HttpError(404, 'unknown_capture', `No capture ${id}: it was deleted, evicted by --keep, or never existed. GET /api/captures lists them.`);
+    if (!capture) throw unknown(id);
     return capture;
   };
   return {
     status: deps.status,
-    listCaptures(query: CaptureListQuery) {
-      const page = store.captures.list(query);
+    async listCaptures(query: CaptureListQuery) {
+      const page = await store.captures.list(query);
       return { items: page.items.map((capture) => toListItem(capture, store)), nextBefore: page.nextBefore, total: page.total, channels: store.captures.channels() };
     },
-    getCapture(id): CaptureDetail {
-      const capture = requireCapture(id);
+    async getCapture(id): Promise<CaptureDetail> {
+      const capture = await store.captures.read(id);
+      if (!capture) throw unknown(id);
+      const display = readDisplayJson(Buffer.from(capture.bodyBase64, 'base64'));
       return {
         ...capture,
-        json: parseJson(capture.bodyBase64),
+        json: display.json,
+        jsonNote: display.note,
         deliveries: store.deliveries.listForCapture(id),
         linkedPayment: capture.payment ? store.payments.get(capture.payment.paymentId) ?? null : null,
       };
@@ -79,9 +84,10 @@ export function buildInspectorModel(deps: InspectorModelDeps): InspectorModel {
     },
     replayCapture: (id, request) => deps.replay.replay(id, request),
     exportCaptures: (format) => deps.exports.exportCaptures(format),
-    importCaptures: async (text, source) => {
-      const result = await deps.exports.importCaptures(text, source);
-      deps.bus.emit({ type: 'notice', level: 'info', message: `Imported ${result.imported} captures from ${source} (${result.skipped} already here).` });
+    importCaptures: async (text, source, options) => {
+      const result = await deps.exports.importCaptures(text, source, options);
+      const evicted = result.evicted > 0 ? `; ${result.evicted} older captures were evicted to make room` : '';
+      deps.bus.emit({ type: 'notice', level: 'info', message: `Imported ${result.imported} captures from ${source} (${result.skipped} already here${evicted}).` });
       return result;
     },
     setForwarding: (target) => deps.replay.setForwarding(target),
@@ -97,16 +103,7 @@ export function buildInspectorModel(deps: InspectorModelDeps): InspectorModel {
 }
 
 /** A capture as the list shows it: without body and headers, with its latest delivery result. */
-export function toListItem(capture: Capture, store: Store): CaptureListItem {
-  const { bodyBase64: _body, headers: _headers, ...rest } = capture;
+export function toListItem(capture: CaptureInfo, store: Store): CaptureListItem {
   const deliveries = store.deliveries.listForCapture(capture.id);
-  return { ...rest, deliveryCount: deliveries.length, lastDeliveryStatus: deliveries.at(-1)?.response?.status ?? null };
-}
-
-function parseJson(bodyBase64: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(bodyBase64, 'base64').toString('utf8')) as unknown;
-  } catch {
-    return null;
-  }
+  return { ...capture, deliveryCount: deliveries.length, lastDeliveryStatus: deliveries.at(-1)?.response?.status ?? null };
 }

@@ -19,11 +19,11 @@ export function buildShareView(model: InspectorModel): ShareView {
         counts: { captures: status.counts.captures, payments: 0, deliveries: 0 },
       };
     },
-    listCaptures: (query) => {
-      const page = model.listCaptures(query);
+    listCaptures: async (query) => {
+      const page = await model.listCaptures(query);
       return { ...page, items: page.items.map((item) => ({ ...item, payment: null, deliveryCount: 0, lastDeliveryStatus: null })) };
     },
-    getCapture: (id) => ({ ...model.getCapture(id), payment: null, deliveries: [], linkedPayment: null }),
+    getCapture: async (id) => ({ ...(await model.getCapture(id)), payment: null, deliveries: [], linkedPayment: null }),
   };
 }
 

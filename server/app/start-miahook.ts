@@ -5,9 +5,9 @@ import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StatusResponse } from '../../shared/api.ts';
 import type { TunnelState } from '../../shared/events.ts';
-import type { Capture } from '../../shared/records.ts';
+import type { CaptureInfo } from '../../shared/records.ts';
 import { startIngress } from '../capture/ingress-server.ts';
-import { createCaptureRecorder } from '../capture/record-capture.ts';
+import { createCaptureRecorder, judgeBody, type ReceivedRequest } from '../capture/record-capture.ts';
 import { createCheckService } from '../check/run-check.ts';
 import type { Config } from '../config/resolve-config.ts';
 import { acquireDataDirLock } from '../data-dir/lock.ts';
@@ -100,8 +100,8 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       ...(backend.mode === 'emulator' ? { simulate: (paymentId: string, status: Parameters<EmulatorHandle['setOutcome']>[1]) => backend.emulator.setOutcome(paymentId, status) } : {}),
     });
     const replay = createReplayService({ store, emit, configuredAppUrl: config.forwardTo, allowHosts: config.allowTargets, signText: backend.signText, listKeys: backend.listKeys, log });
-    const forwardLive = (capture: Capture) => {
-      replay.forward(capture).catch((error: Error) => log(`could not forward capture ${capture.id}: ${error.message}`));
+    const forwardLive = (capture: CaptureInfo, request: ReceivedRequest) => {
+      replay.forward(capture, request.body, request.headers).catch((error: Error) => log(`could not forward capture ${capture.id}: ${error.message}`));
     };
     const record = createCaptureRecorder({
       appendCapture: (draft) => store.captures.append(draft),
@@ -109,11 +109,11 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       listKeys: backend.listKeys,
       refreshKeys: backend.refreshKeys,
       matchEmulatorDelivery: (body) => matcher.match(body),
-      afterCapture: (capture) => {
+      afterCapture: (capture, request) => {
         if (capture.emulatorDeliveryId) capturedDeliveries.set(capture.emulatorDeliveryId, capture.id);
         emit({ type: 'capture', capture: toListItem(capture, store) });
         payments.recordCallback(capture).catch((error: Error) => log(`could not update payment ${capture.payment?.paymentId}: ${error.message}`));
-        if (config.respond !== 'proxy') forwardLive(capture);
+        if (config.respond !== 'proxy') forwardLive(capture, request);
       },
     });
 
@@ -141,7 +141,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     cleanups.push(() => reconciler.stop());
     const model = buildInspectorModel({
       store, payments, bus, emulator: backend.emulator, emulatorKey: backend.emulatorKey, status, replay,
-      exports: createExportService(store, VERSION),
+      exports: createExportService({ store, version: VERSION, judge: (body) => judgeBody(body, { listKeys: backend.listKeys, findPayment: (paymentId) => store.payments.get(paymentId) }) }),
       pollOpenPayments: () => reconciler.pollOpen(),
       createShare: (ttlSeconds) => sharing.create(ttlSeconds),
       revokeShares: () => sharing.revokeAll(),
@@ -168,7 +168,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       rateLimit: config.rateLimit,
       respond: config.respond,
       record,
-      proxy: (capture) => replay.forward(capture),
+      proxy: (capture, body, headers) => replay.forward(capture, body, headers),
       extraRoutes: (request, response) => answerProbe(request, response) || shareRoutes.handle(request, response),
       upgrade: (request, socket, head) => shareRoutes.upgrade(request, socket, head),
       headersTimeoutMs: options.ingressTimeouts?.headersMs,

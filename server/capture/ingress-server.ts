@@ -4,7 +4,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Capture, Delivery, HeaderPair } from '../../shared/records.ts';
+import type { CaptureInfo, Delivery, HeaderPair } from '../../shared/records.ts';
 import { listen, type Listening } from '../http/listen.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
 import { identifySender } from './identify-sender.ts';
@@ -22,7 +22,7 @@ export interface IngressOptions {
   respond: 'accept' | 'strict' | 'proxy';
   record: CaptureRecorder;
   /** --respond proxy: forwards the stored capture to the app and returns the app's answer (null: no app). */
-  proxy?: (capture: Capture) => Promise<Delivery | null>;
+  proxy?: (capture: CaptureInfo, body: Buffer, headers: HeaderPair[]) => Promise<Delivery | null>;
   /** Extra routes (probe, shared view) tried before the 404; return true when handled. */
   extraRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** WebSocket upgrades (the shared view's stream); return true when handled. Others get 404. */
@@ -108,25 +108,26 @@ async function handleRequest(request: IncomingMessage, response: ServerResponse,
     sendJson(response, 429, { error: { code: 'rate_limited', message: `Too many bytes from ${sender}: the limit is ${options.rateLimit * BYTES_PER_REQUEST} bytes per second (--rate-limit x 16 KiB). Nothing was captured; slow down and retry.` } });
     return;
   }
+  const headers = pairHeaders(request.rawHeaders);
   const capture = await options.record({
     method: request.method,
     url: request.url ?? '/',
     channel: match[1] ?? null,
-    headers: pairHeaders(request.rawHeaders),
+    headers,
     body,
     remoteAddress,
     sender,
     receivedAt,
   });
   if (options.respond === 'proxy' && options.proxy) {
-    answerWithApp(response, capture, await options.proxy(capture));
+    answerWithApp(response, capture, await options.proxy(capture, body, headers));
     return;
   }
   answerCapture(response, capture, options.respond);
 }
 
 /** --respond proxy: the sender gets the app's status and body (the capture is stored either way). */
-function answerWithApp(response: ServerResponse, capture: Capture, delivery: Delivery | null): void {
+function answerWithApp(response: ServerResponse, capture: CaptureInfo, delivery: Delivery | null): void {
   if (!delivery) {
     sendJson(response, 200, { received: true, id: capture.id, note: 'No app to proxy to: start with --forward-to <url>.' });
     return;
@@ -141,7 +142,7 @@ function answerWithApp(response: ServerResponse, capture: Capture, delivery: Del
   response.end(body);
 }
 
-function answerCapture(response: ServerResponse, capture: Capture, mode: IngressOptions['respond']): void {
+function answerCapture(response: ServerResponse, capture: CaptureInfo, mode: IngressOptions['respond']): void {
   const verdict = capture.verification;
   if (mode === 'strict' && verdict.verdict !== 'valid') {
     sendJson(response, 400, { received: true, id: capture.id, error: `Rejected like a correct handler would: ${verdict.reason}` });

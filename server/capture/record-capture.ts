@@ -1,9 +1,11 @@
 // Turns one received request into a verified, linked, stored capture: the heart of the tool's data flow.
 
 import { randomUUID } from 'node:crypto';
-import type { Capture, HeaderPair, PaymentRecord } from '../../shared/records.ts';
+import type { Capture, CaptureInfo, HeaderPair, PaymentRecord } from '../../shared/records.ts';
+import type { Verdict } from '../../shared/verdict.ts';
+import type { CaptureDraft } from '../store/index.ts';
 import type { LabelledKey } from '../signature/keys.ts';
-import { readCallback } from '../signature/read-callback.ts';
+import { readCallback, type CallbackReading } from '../signature/read-callback.ts';
 import { verifyReadCallback } from '../signature/verify.ts';
 import { findMismatches, summarizeCallback } from './summarize-capture.ts';
 
@@ -21,7 +23,7 @@ export interface ReceivedRequest {
 
 export interface CaptureRecorderDeps {
   /** Resolves only once the capture is on disk. */
-  appendCapture(draft: Omit<Capture, 'seq'>): Promise<Capture>;
+  appendCapture(draft: CaptureDraft): Promise<CaptureInfo>;
   findPayment(paymentId: string): PaymentRecord | undefined;
   /** The keys to verify with: the active backend's first, other known keys after (for diagnosis). */
   listKeys(): readonly LabelledKey[];
@@ -30,10 +32,25 @@ export interface CaptureRecorderDeps {
   /** The id of the emulator delivery that sent exactly these bytes, if any. */
   matchEmulatorDelivery(body: Buffer): string | undefined;
   /** Runs after the capture is stored (events, payment timeline, live forwarding); must not throw. */
-  afterCapture(capture: Capture): void;
+  afterCapture(capture: CaptureInfo, request: ReceivedRequest): void;
 }
 
-export type CaptureRecorder = (request: ReceivedRequest) => Promise<Capture>;
+export type CaptureRecorder = (request: ReceivedRequest) => Promise<CaptureInfo>;
+
+/** What miahook concludes from a body: verdict under the keys in use, summary fields, the payment it names. */
+export type Judgement = Pick<Capture, 'verification' | 'summary' | 'payment'>;
+
+/** Judges a body now (used for captures, and for imported ones, whose stored verdict is never trusted). */
+export function judgeBody(body: Buffer, deps: Pick<CaptureRecorderDeps, 'listKeys' | 'findPayment'>): Judgement {
+  const reading = readCallback(body);
+  return judgeReading(reading, verifyReadCallback(reading, deps.listKeys()), deps);
+}
+
+function judgeReading(reading: CallbackReading, verification: Verdict, deps: Pick<CaptureRecorderDeps, 'findPayment'>): Judgement {
+  const summary = summarizeCallback(reading);
+  const payment = summary.paymentId ? deps.findPayment(summary.paymentId) : undefined;
+  return { verification, summary, payment: payment ? { paymentId: payment.paymentId, mismatches: findMismatches(summary, payment) } : null };
+}
 
 export function createCaptureRecorder(deps: CaptureRecorderDeps): CaptureRecorder {
   return async (request) => {
@@ -43,27 +60,24 @@ export function createCaptureRecorder(deps: CaptureRecorderDeps): CaptureRecorde
     if ((verification.verdict === 'invalid' || keyMissing) && deps.refreshKeys && (await deps.refreshKeys())) {
       verification = verifyReadCallback(reading, deps.listKeys());
     }
-    const summary = summarizeCallback(reading);
-    const payment = summary.paymentId ? deps.findPayment(summary.paymentId) : undefined;
+    const judgement = judgeReading(reading, verification, deps);
     const emulatorDeliveryId = deps.matchEmulatorDelivery(request.body);
-    const draft: Omit<Capture, 'seq'> = {
+    const draft: CaptureDraft = {
       id: makeCaptureId(request.receivedAt),
       receivedAt: request.receivedAt.toISOString(),
       channel: request.channel,
       method: request.method,
       url: request.url,
       headers: request.headers,
-      bodyBase64: request.body.toString('base64'),
+      body: request.body,
       size: request.body.length,
       remoteAddress: request.remoteAddress,
       sender: request.sender,
-      verification,
-      summary,
-      payment: payment ? { paymentId: payment.paymentId, mismatches: findMismatches(summary, payment) } : null,
+      ...judgement,
       ...(emulatorDeliveryId ? { emulatorDeliveryId } : {}),
     };
     const capture = await deps.appendCapture(draft);
-    deps.afterCapture(capture);
+    deps.afterCapture(capture, request);
     return capture;
   };
 }

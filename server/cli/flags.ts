@@ -59,6 +59,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'payment', type: 'string', argName: 'paymentId', description: 'The emulator payment to build callbacks from (default: the newest one whose callbackUrl is the handler URL).', commands: ['check'] },
   { name: 'junit', type: 'string', argName: 'file', description: 'Also write the results as JUnit XML to this file (for CI).', commands: ['check'] },
   { name: 'format', type: 'string', argName: 'har|json', choices: ['har', 'json'], description: 'Export format: har (browser devtools) or json (miahook import).', commands: ['export'] },
+  { name: 'force', type: 'boolean', description: 'Import even when it evicts captures already stored (the store is full).', commands: ['import'] },
 ];
 
 /** Flags that apply to a command. */

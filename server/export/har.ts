@@ -55,17 +55,19 @@ export function buildHar(captures: readonly Capture[], deliveriesByCapture: (id:
     for (const delivery of deliveriesByCapture(capture.id)) entries.push(buildDeliveryEntry(delivery));
   }
   entries.sort((a, b) => Date.parse(a.startedDateTime) - Date.parse(b.startedDateTime));
+  return { log: { ...describeHarLog(meta), entries } };
+}
+
+/** The HAR log's fields other than its entries. */
+export function describeHarLog(meta: { version: string }): Omit<HarLog['log'], 'entries'> {
   return {
-    log: {
-      version: '1.2',
-      creator: { name: 'miahook', version: meta.version },
-      entries,
-      comment: 'Captured callbacks (response status 0: the ingress answer is not recorded) and the deliveries miahook made of them.',
-    },
+    version: '1.2',
+    creator: { name: 'miahook', version: meta.version },
+    comment: 'Captured callbacks (response status 0: the ingress answer is not recorded) and the deliveries miahook made of them.',
   };
 }
 
-function buildCaptureEntry(capture: Capture): HarEntry {
+export function buildCaptureEntry(capture: Capture): HarEntry {
   const body = Buffer.from(capture.bodyBase64, 'base64');
   const url = buildCaptureUrl(capture);
   return {
@@ -99,7 +101,7 @@ function buildCaptureEntry(capture: Capture): HarEntry {
   };
 }
 
-function buildDeliveryEntry(delivery: Delivery): HarEntry {
+export function buildDeliveryEntry(delivery: Delivery): HarEntry {
   const body = Buffer.from(delivery.request.bodyBase64, 'base64');
   const response = delivery.response;
   const answer = response ? Buffer.from(response.bodyBase64, 'base64') : Buffer.alloc(0);

@@ -4,12 +4,13 @@ import { Router, type Request } from 'express';
 import type { InspectorModel } from './inspector-model.ts';
 import { readCaptureQuery } from '../http/read-capture-query.ts';
 import { HttpError } from '../http/http-error.ts';
+import { sendChunks } from '../http/send-chunks.ts';
 
 export function createApiRouter(model: InspectorModel): Router {
   const router = Router();
   router.get('/status', (_req, res) => void res.json(model.status()));
-  router.get('/captures', (req, res) => void res.json(model.listCaptures(readCaptureQuery(req))));
-  router.get('/captures/:id', (req, res) => void res.json(model.getCapture(param(req, 'id'))));
+  router.get('/captures', async (req, res) => void res.json(await model.listCaptures(readCaptureQuery(req))));
+  router.get('/captures/:id', async (req, res) => void res.json(await model.getCapture(param(req, 'id'))));
   router.delete('/captures/:id', async (req, res) => {
     await model.deleteCapture(param(req, 'id'));
     res.json({ deleted: 1 });
@@ -26,15 +27,16 @@ export function createApiRouter(model: InspectorModel): Router {
     res.json({ secretKey: model.revealEmulatorSecret() });
   });
   router.post('/captures/:id/replay', async (req, res) => void res.json(await model.replayCapture(param(req, 'id'), req.body ?? {})));
-  router.get('/export', (req, res) => {
+  router.get('/export', async (req, res) => {
     const file = model.exportCaptures(String(req.query.format ?? 'json'));
     res.setHeader('content-type', file.contentType);
     res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
-    res.send(file.body);
+    await sendChunks(res, file.chunks);
   });
   router.post('/import', async (req, res) => {
     const source = typeof req.query.source === 'string' && req.query.source ? req.query.source : 'import';
-    res.json(await model.importCaptures(typeof req.body === 'string' ? req.body : JSON.stringify(req.body), source));
+    const force = req.query.force === '1' || req.query.force === 'true';
+    res.json(await model.importCaptures(typeof req.body === 'string' ? req.body : JSON.stringify(req.body), source, { force }));
   });
   router.post('/forwarding', (req, res) => void res.json({ forwardTo: model.setForwarding(req.body?.target ?? null) }));
   router.post('/share', async (req, res) => void res.status(201).json(await model.createShare(req.body?.ttlSeconds)));

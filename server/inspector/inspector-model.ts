@@ -3,6 +3,7 @@
 import type { CaptureDetail, CaptureListResponse, EmulatorInfo, NewPaymentRequest, ReplayRequest, ShareResponse, StatusResponse } from '../../shared/api.ts';
 import type { CheckReport } from '../../shared/check-report.ts';
 import type { Delivery, PaymentRecord } from '../../shared/records.ts';
+import type { ExportFile, ImportResult } from '../export/export-service.ts';
 
 export interface CaptureListQuery {
   limit?: number;
@@ -15,9 +16,9 @@ export interface CaptureListQuery {
 
 export interface InspectorModel {
   status(): StatusResponse;
-  listCaptures(query: CaptureListQuery): CaptureListResponse;
+  listCaptures(query: CaptureListQuery): Promise<CaptureListResponse>;
   /** Throws HttpError 404 when unknown. */
-  getCapture(id: string): CaptureDetail;
+  getCapture(id: string): Promise<CaptureDetail>;
   deleteCapture(id: string): Promise<void>;
   clearCaptures(): Promise<number>;
   listPayments(): PaymentRecord[];
@@ -28,8 +29,8 @@ export interface InspectorModel {
   emulatorInfo(): EmulatorInfo | null;
   revealEmulatorSecret(): string;
   replayCapture(id: string, request: ReplayRequest): Promise<Delivery>;
-  exportCaptures(format: string): { contentType: string; fileName: string; body: string };
-  importCaptures(text: string, source: string): Promise<{ imported: number; skipped: number }>;
+  exportCaptures(format: string): ExportFile;
+  importCaptures(text: string, source: string, options: { force: boolean }): Promise<ImportResult>;
   setForwarding(target: unknown): string | null;
   pollOpenPayments(): Promise<PaymentRecord[]>;
   createShare(ttlSeconds: unknown): Promise<ShareResponse>;

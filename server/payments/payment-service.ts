@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { NewPaymentRequest } from '../../shared/api.ts';
 import type { DomainEvent } from '../../shared/events.ts';
 import { isFinalStatus, isPaymentStatus, type PaymentRequest, type PaymentState, type PaymentStatus } from '../../shared/protocol.ts';
-import type { Capture, PaymentRecord, TimelineSource } from '../../shared/records.ts';
+import type { CaptureInfo, PaymentRecord, TimelineSource } from '../../shared/records.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { MiaposClient } from '../miapos/miapos-client.ts';
 import { MiaposError } from '../miapos/miapos-error.ts';
@@ -119,7 +119,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     },
 
     /** Adds a received callback to its payment's timeline (only a valid signature may move the status). */
-    async recordCallback(capture: Capture): Promise<void> {
+    async recordCallback(capture: CaptureInfo): Promise<void> {
       const paymentId = capture.payment?.paymentId;
       if (!paymentId) return;
       const status = capture.summary.status;

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ReplayRequest } from '../../shared/api.ts';
 import type { DomainEvent } from '../../shared/events.ts';
-import type { Capture, Delivery, DeliveryKind, HeaderPair } from '../../shared/records.ts';
+import type { Capture, CaptureInfo, Delivery, DeliveryKind, HeaderPair } from '../../shared/records.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { LabelledKey } from '../signature/keys.ts';
 import { verifyCallback } from '../signature/verify.ts';
@@ -32,7 +32,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
   const policy: TargetPolicy = { ...(deps.configuredAppUrl ? { appUrl: deps.configuredAppUrl } : {}), allowHosts: deps.allowHosts };
   let forwardTo = deps.configuredAppUrl;
 
-  async function deliver(kind: DeliveryKind, capture: Capture, target: string, body: Buffer, headers: readonly HeaderPair[], extra: Partial<Delivery['request']>): Promise<Delivery> {
+  async function deliver(kind: DeliveryKind, capture: CaptureInfo, target: string, body: Buffer, headers: readonly HeaderPair[], extra: Partial<Delivery['request']>): Promise<Delivery> {
     const sent: SentRequest = await sendRequest({ target, method: capture.method, headers, body, policy, timeoutMs: deps.timeoutMs });
     const delivery = await deps.store.deliveries.append({
       ...sent,
@@ -74,7 +74,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
     forwardTarget: () => forwardTo,
 
     async replay(captureId: string, request: ReplayRequest): Promise<Delivery> {
-      const capture = deps.store.captures.get(captureId);
+      const capture = await deps.store.captures.read(captureId);
       if (!capture) throw new HttpError(404, 'unknown_capture', `No capture ${captureId}. GET /api/captures lists them.`);
       const target = request.target ?? forwardTo;
       if (!target) throw new HttpError(400, 'no_target', 'Say where to send it: {"target": "http://127.0.0.1:3000/callback"}, or start miahook with --forward-to <url>.');
@@ -84,9 +84,9 @@ export function createReplayService(deps: ReplayServiceDeps) {
     },
 
     /** Live forwarding: the same bytes to the app, recorded as a delivery; null when forwarding is off. */
-    async forward(capture: Capture): Promise<Delivery | null> {
+    async forward(capture: CaptureInfo, body: Buffer, headers: HeaderPair[]): Promise<Delivery | null> {
       if (!forwardTo) return null;
-      return deliver('forward', capture, forwardTo, Buffer.from(capture.bodyBase64, 'base64'), capture.headers, {});
+      return deliver('forward', capture, forwardTo, body, headers, {});
     },
 
     /** The UI's live-forward switch: a URL turns it on (same target rules as replays), null turns it off. */

@@ -19,8 +19,8 @@ const SHARE_PATH = /^\/share\/([A-Za-z0-9_.-]+)(\/.*)?$/;
 
 export interface ShareView {
   status(): StatusResponse;
-  listCaptures(query: CaptureListQuery): CaptureListResponse;
-  getCapture(id: string): CaptureDetail;
+  listCaptures(query: CaptureListQuery): Promise<CaptureListResponse>;
+  getCapture(id: string): Promise<CaptureDetail>;
 }
 
 export interface ShareRoutes {
@@ -49,8 +49,8 @@ export function createShareRoutes(options: { tokens: ShareTokens; view: ShareVie
     next();
   });
   router.get('/api/status', (_req, res) => void res.json(options.view.status()));
-  router.get('/api/captures', (req, res) => void res.json(options.view.listCaptures(readCaptureQuery(req))));
-  router.get('/api/captures/:id', (req, res) => void res.json(options.view.getCapture(String(req.params.id))));
+  router.get('/api/captures', async (req, res) => void res.json(await options.view.listCaptures(readCaptureQuery(req))));
+  router.get('/api/captures/:id', async (req, res) => void res.json(await options.view.getCapture(String(req.params.id))));
   router.all('/api/{*rest}', (req, res) => {
     res.status(403).json({ error: { code: 'read_only', message: `This is a read-only shared view: ${req.method} ${req.path} is not allowed. Ask the owner to do it from their inspector.` } });
   });

@@ -1,6 +1,6 @@
-// Search and filters over stored captures: a lowercase search text is computed once per capture, never per query.
+// Filters and newest-first paging over stored captures (the search itself, which reads bodies, is in captures.ts).
 
-import type { Capture } from '../../shared/records.ts';
+import type { CaptureInfo } from '../../shared/records.ts';
 import type { VerdictKind } from '../../shared/verdict.ts';
 
 export interface CaptureQuery {
@@ -18,65 +18,46 @@ export interface CaptureQuery {
 }
 
 export interface CapturePage {
-  items: Capture[];
+  items: CaptureInfo[];
   /** Pass as `before` to get the next page; null when this page is the last. */
   nextBefore: number | null;
   /** Captures matching the filters and q, ignoring the cursor and limit. */
   total: number;
 }
 
-/** Body bytes beyond this are not searched (callbacks are about 1 KB; this bounds memory per capture). */
-export const SEARCHED_BODY_BYTES = 32 * 1024;
-
-export function buildSearchText(capture: Capture): string {
-  const { summary } = capture;
-  const body = Buffer.from(capture.bodyBase64, 'base64').subarray(0, SEARCHED_BODY_BYTES).toString('utf8');
-  return [
-    capture.id,
-    capture.channel ?? '',
-    capture.url,
-    capture.sender,
-    summary.status ?? '',
-    summary.orderId ?? '',
-    summary.paymentId ?? '',
-    summary.amount ?? '',
-    summary.currency ?? '',
-    capture.verification.reason,
-    body,
-  ].join('\n').toLowerCase();
-}
-
-/** A predicate for the query's filters; `searchText` gives the precomputed text of a capture. */
-export function makeCaptureFilter(query: CaptureQuery, searchText: (capture: Capture) => string): ((capture: Capture) => boolean) | null {
-  const q = query.q?.trim().toLowerCase() || undefined;
+/** A predicate for the query's filters other than `q` (null: none given). */
+export function makeCaptureFilter(query: CaptureQuery): ((capture: CaptureInfo) => boolean) | null {
   const status = query.status?.toLowerCase();
   const channel = query.channel === undefined ? undefined : query.channel === '' ? null : query.channel;
-  if (q === undefined && status === undefined && channel === undefined && query.verdict === undefined) return null;
+  if (status === undefined && channel === undefined && query.verdict === undefined) return null;
   return (capture) =>
     (channel === undefined || capture.channel === channel) &&
     (query.verdict === undefined || capture.verification.verdict === query.verdict) &&
-    (status === undefined || capture.summary.status?.toLowerCase() === status) &&
-    (q === undefined || searchText(capture).includes(q));
+    (status === undefined || capture.summary.status?.toLowerCase() === status);
 }
 
-/** Newest first from `records` (ascending seq); `endIndex` excludes records at or after the cursor. */
-export function pageCaptures(records: readonly Capture[], endIndex: number, limit: number, filter: ((capture: Capture) => boolean) | null): CapturePage {
-  const items: Capture[] = [];
+/**
+ * A page, newest first, from `newestFirst` (records newest first): without a filter it reads the page and one
+ * more record; with one it reads every record, since `total` counts every match (cursor and limit aside).
+ */
+export function pageCaptures<T extends CaptureInfo>(newestFirst: Iterable<T>, before: number | undefined, limit: number, filter: ((capture: T) => boolean) | null, toItem: (record: T) => CaptureInfo, size: number): CapturePage {
+  const items: CaptureInfo[] = [];
   let nextBefore: number | null = null;
-  let total = filter ? 0 : records.length;
-  for (let index = filter ? records.length - 1 : endIndex - 1; index >= 0; index--) {
-    const capture = records[index]!;
+  let total = 0;
+  let last: T | undefined;
+  for (const capture of newestFirst) {
     if (filter && !filter(capture)) continue;
-    if (filter) total++;
-    if (index >= endIndex) continue;
+    total++;
+    if (before !== undefined && capture.seq >= before) continue;
     if (items.length < limit) {
-      items.push(capture);
+      items.push(toItem(capture));
+      last = capture;
       continue;
     }
-    nextBefore ??= items.at(-1)!.seq;
+    nextBefore ??= last!.seq;
     if (!filter) break;
   }
-  return { items, nextBefore, total };
+  return { items, nextBefore, total: filter ? total : size };
 }
 
 export function clampLimit(limit: number | undefined): number {

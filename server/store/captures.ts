@@ -1,119 +1,271 @@
-// The captures collection: durable appends, lookups, newest-first paging with filters and search, channels.
+// The captures collection: an index in memory (no bytes), the bytes in blob files, newest-first paging, search, retention.
 
-import type { Capture } from '../../shared/records.ts';
-import { buildSearchText, clampLimit, makeCaptureFilter, pageCaptures, type CapturePage, type CaptureQuery } from './capture-query.ts';
+import { join } from 'node:path';
+import type { Capture, CaptureInfo, HeaderPair } from '../../shared/records.ts';
+import type { StoredVerdict, Verdict } from '../../shared/verdict.ts';
+import { completeVerdict } from '../signature/complete-verdict.ts';
+import { BlobFiles, type BlobRef } from './blob-files.ts';
+import { clampLimit, makeCaptureFilter, pageCaptures, type CapturePage, type CaptureQuery } from './capture-query.ts';
 import type { DeliveryCollectionOptions } from './deliveries.ts';
 import type { CollectionMeta } from './meta-file.ts';
 import { SegmentedCollection } from './segmented-collection.ts';
 
+/** A capture as the store takes it: the body as bytes. */
+export type CaptureDraft = Omit<Capture, 'seq' | 'bodyBase64'> & { body: Buffer };
+
+/** The index entry: what is in memory and in the segment files; `blob` says where the headers and body are. */
+export interface StoredCapture extends CaptureInfo {
+  blob: BlobRef & { headerBytes: number };
+}
+
 export interface CaptureStore {
-  /** Assigns seq; resolves once the journal write holding the capture has returned (see segmented-collection.ts). */
-  append(draft: Omit<Capture, 'seq'>): Promise<Capture>;
-  get(id: string): Capture | undefined;
-  /** Newest first. */
-  list(query: CaptureQuery): CapturePage;
+  /** Assigns seq; resolves once the bytes and the journal line are written (see segmented-collection.ts). */
+  append(draft: CaptureDraft): Promise<CaptureInfo>;
+  get(id: string): CaptureInfo | undefined;
+  /** The whole capture, bytes read from disk; the canonical string and fields computed again from the body. */
+  read(id: string): Promise<Capture | undefined>;
+  /** Only the body bytes. */
+  readBody(id: string): Promise<Buffer | undefined>;
+  /** Newest first; a search (`q`) also reads bodies, yielding between files. */
+  list(query: CaptureQuery): Promise<CapturePage>;
   /** Oldest first, seq > the given one. */
-  since(seq: number, limit?: number): Capture[];
-  update(id: string, change: (capture: Capture) => Capture): Promise<Capture | undefined>;
+  since(seq: number, limit?: number): CaptureInfo[];
   delete(id: string): Promise<boolean>;
   /** Removes every capture; resolves with how many there were. */
   clear(): Promise<number>;
   count(): number;
+  /** Bytes counted against the byte budget (headers, body and the stored diagnosis). */
+  storedBytes(): number;
+  /** The retention limits: captures kept and bytes kept. */
+  limits(): { keep: number; maxBytes: number };
   /** Channel labels of stored captures, sorted. */
   channels(): string[];
+  /** Records looked at to choose evictions since open (tests prove it does not grow with the store). */
+  evictionWork(): number;
+  /** Writes every change into the segment files and deletes blob files nothing refers to. */
+  checkpoint(): Promise<void>;
 }
 
 export interface CaptureCollectionOptions extends DeliveryCollectionOptions {
-  /** Body bytes kept in memory and on disk; the oldest captures are evicted beyond it. */
+  /** Bytes kept (headers, bodies, stored diagnosis): beyond it captures are evicted, not validly signed ones first. */
   maxBodyBytes: number;
   /** Called with the ids of captures removed by delete or clear (not by eviction). */
   onRemoved: (ids: string[]) => Promise<void>;
+  /** Blob files take no more appends beyond this size. Default 16 MiB. */
+  blobFileBytes?: number;
 }
 
-function isCapture(value: unknown): value is Capture {
-  const capture = value as Capture;
+/** Body bytes searched per capture: callbacks are about 1 KB. */
+export const SEARCHED_BODY_BYTES = 32 * 1024;
+
+function isStoredCapture(value: unknown): value is StoredCapture {
+  const capture = value as StoredCapture;
   return typeof value === 'object' && value !== null && typeof capture.id === 'string' && Number.isSafeInteger(capture.seq) && capture.seq > 0 &&
-    typeof capture.bodyBase64 === 'string' && Array.isArray(capture.headers) && typeof capture.verification === 'object' && capture.verification !== null &&
-    typeof capture.summary === 'object' && capture.summary !== null;
+    typeof capture.verification === 'object' && capture.verification !== null && typeof capture.summary === 'object' && capture.summary !== null &&
+    typeof capture.blob === 'object' && capture.blob !== null && Number.isSafeInteger(capture.blob.file) && Number.isSafeInteger(capture.blob.offset) &&
+    Number.isSafeInteger(capture.blob.length) && Number.isSafeInteger(capture.blob.headerBytes);
+}
+
+/** What a capture costs against the byte budget: its bytes on disk and the diagnosis text kept with it. */
+function costOf(capture: StoredCapture): number {
+  return capture.blob.length + (capture.verification.diagnosis?.signedString?.length ?? 0) + (capture.verification.diagnosis?.message.length ?? 0);
 }
 
 export async function openCaptures(options: CaptureCollectionOptions, loaded: CollectionMeta): Promise<{ captures: CaptureStore; close: () => Promise<void> }> {
-  const searchTexts = new WeakMap<Capture, string>();
+  const blobs = await BlobFiles.open({ dir: join(options.dataDir, 'captures', 'bodies'), maxFileBytes: options.blobFileBytes ?? 16 * 1024 * 1024, fsync: options.fsync });
   const channelCounts = new Map<string, number>();
-  let bodyBytes = 0;
-  const collection = await SegmentedCollection.load<Capture>({
+  /** Per blob file: bytes still referred to, and by which captures (to move them when the file is mostly dead). */
+  const liveByFile = new Map<number, { bytes: number; ids: Set<string> }>();
+  let storedBytes = 0;
+  let closing = false;
+  let unreadable = 0;
+  const collection = await SegmentedCollection.load<StoredCapture>({
     dataDir: options.dataDir,
     name: 'captures',
     segmentSize: options.segmentSize,
     keep: options.keep,
+    maxBytes: options.maxBodyBytes,
+    sizeOf: costOf,
+    evictionClass: (capture) => (capture.verification.verdict === 'valid' ? 1 : 0),
     checkpointDelayMs: options.checkpointDelayMs,
     fsync: options.fsync,
     meta: options.meta,
     log: options.log,
-    isRecord: isCapture,
-    overBudget: () => bodyBytes > options.maxBodyBytes,
+    recovery: options.recovery,
+    isRecord: (value): value is StoredCapture => {
+      if (!isStoredCapture(value)) return false;
+      if (blobs.holds(value.blob)) return true;
+      unreadable += 1;
+      return false;
+    },
     onAdd(capture) {
-      bodyBytes += capture.size;
-      searchTexts.set(capture, buildSearchText(capture));
+      storedBytes += costOf(capture);
+      const live = liveByFile.get(capture.blob.file) ?? { bytes: 0, ids: new Set<string>() };
+      live.bytes += capture.blob.length;
+      live.ids.add(capture.id);
+      liveByFile.set(capture.blob.file, live);
       if (capture.channel !== null) channelCounts.set(capture.channel, (channelCounts.get(capture.channel) ?? 0) + 1);
     },
     onRemove(capture) {
-      bodyBytes -= capture.size;
+      storedBytes -= costOf(capture);
+      const live = liveByFile.get(capture.blob.file);
+      if (live) {
+        live.bytes -= capture.blob.length;
+        live.ids.delete(capture.id);
+      }
       if (capture.channel === null) return;
       const left = (channelCounts.get(capture.channel) ?? 1) - 1;
       if (left > 0) channelCounts.set(capture.channel, left);
       else channelCounts.delete(capture.channel);
     },
+    afterCheckpoint: () => tidyBlobFiles(),
   }, loaded);
-  const searchText = (capture: Capture) => searchTexts.get(capture) ?? buildSearchText(capture);
+  if (unreadable > 0) {
+    options.recovery.lost += unreadable;
+    options.log(`warning: ${unreadable} captures name bytes missing from ${join(options.dataDir, 'captures', 'bodies')} (a file deleted or cut by hand); they were dropped.`);
+  }
+
+  /**
+   * After a checkpoint: deletes blob files nothing refers to, and moves the captures out of one file that is more
+   * than half dead (so the bytes on disk stay within twice the bytes kept, whatever the eviction order).
+   */
+  async function tidyBlobFiles(): Promise<void> {
+    for (const file of [...blobs.sizes.keys()]) {
+      if (file !== blobs.current && (liveByFile.get(file)?.bytes ?? 0) === 0) {
+        await blobs.remove(file);
+        liveByFile.delete(file);
+      }
+    }
+    if (closing) return;
+    for (const [file, size] of blobs.sizes) {
+      const live = liveByFile.get(file);
+      if (file === blobs.current || !live || live.bytes * 2 >= size) continue;
+      for (const id of [...live.ids]) await moveBlob(id);
+      return;
+    }
+  }
+
+  async function moveBlob(id: string): Promise<void> {
+    const capture = collection.get(id);
+    if (!capture) return;
+    const bytes = await blobs.read(capture.blob);
+    const { ref, written } = blobs.append(bytes);
+    await written;
+    await collection.update(id, (current) => ({ ...current, blob: { ...ref, headerBytes: current.blob.headerBytes } }));
+  }
+
+  const requireBytes = async (id: string) => {
+    const capture = collection.get(id);
+    return capture ? { capture, bytes: await blobs.read(capture.blob) } : undefined;
+  };
 
   const captures: CaptureStore = {
     async append(draft) {
-      // When full (by count or by body bytes), captures that are not validly signed (forged, unsigned, junk) go
-      // before genuine ones, so a flood cannot push out the callbacks miaPOS will never send again.
-      const junk = pickJunkToEvict(collection.records, collection.size, bodyBytes + draft.size, options);
-      if (junk.length === 0) return collection.append(draft);
-      const ids = junk.map((capture) => capture.id);
-      const removing = collection.remove(ids).then(() => options.onRemoved(ids));
-      const appended = collection.append(draft);
-      await removing;
-      return appended;
+      const { body, headers, verification, ...rest } = draft;
+      const headerText = Buffer.from(JSON.stringify(headers), 'utf8');
+      const { ref, written } = blobs.append(Buffer.concat([headerText, body]));
+      await written;
+      const stored = await collection.append({ ...rest, verification: toStoredVerdict(verification), blob: { ...ref, headerBytes: headerText.length } });
+      return toInfo(stored);
     },
-    get: (id) => collection.get(id),
-    list(query) {
-      const endIndex = query.before === undefined ? collection.size : collection.lowerBound(query.before);
-      return pageCaptures(collection.records, endIndex, clampLimit(query.limit), makeCaptureFilter(query, searchText));
+    get(id) {
+      const capture = collection.get(id);
+      return capture ? toInfo(capture) : undefined;
     },
-    since(seq, limit) {
-      const start = collection.lowerBound(seq + 1);
-      return collection.records.slice(start, limit === undefined ? undefined : start + Math.max(0, limit));
+    async read(id) {
+      const found = await requireBytes(id);
+      if (!found) return undefined;
+      const { capture, bytes } = found;
+      const body = bytes.subarray(capture.blob.headerBytes);
+      const { blob: _blob, ...info } = capture;
+      return {
+        ...info,
+        headers: JSON.parse(bytes.subarray(0, capture.blob.headerBytes).toString('utf8')) as HeaderPair[],
+        bodyBase64: body.toString('base64'),
+        verification: completeVerdict(capture.verification, body),
+      };
     },
-    update: (id, change) => collection.update(id, change),
+    async readBody(id) {
+      const capture = collection.get(id);
+      return capture ? blobs.read(capture.blob, capture.blob.headerBytes) : undefined;
+    },
+    async list(query) {
+      const limit = clampLimit(query.limit);
+      const filter = makeCaptureFilter(query);
+      const q = query.q?.trim().toLowerCase() || undefined;
+      if (!q && !filter) return pageCaptures(collection.descending(query.before), undefined, limit, null, toInfo, collection.size);
+      if (!q) return pageCaptures(collection.descending(), query.before, limit, filter, toInfo, collection.size);
+      const bodyMatches = await searchBodies(collection.descending(), q, filter);
+      return pageCaptures(collection.descending(), query.before, limit, (capture) => bodyMatches.has(capture.id), toInfo, collection.size);
+    },
+    since(seq, limit = Number.MAX_SAFE_INTEGER) {
+      const items: CaptureInfo[] = [];
+      for (const capture of collection.ascending(seq)) {
+        if (items.length >= limit) break;
+        items.push(toInfo(capture));
+      }
+      return items;
+    },
     async delete(id) {
       const removed = await collection.remove([id]);
       if (removed.length > 0) await options.onRemoved([id]);
       return removed.length > 0;
     },
     async clear() {
-      const removed = await collection.remove(collection.records.map((capture) => capture.id));
+      const removed = await collection.remove([...collection.ascending(0)].map((capture) => capture.id));
       if (removed.length > 0) await options.onRemoved(removed.map((capture) => capture.id));
       return removed.length;
     },
     count: () => collection.size,
+    storedBytes: () => storedBytes,
+    limits: () => ({ keep: options.keep, maxBytes: options.maxBodyBytes }),
     channels: () => [...channelCounts.keys()].sort(),
+    evictionWork: () => collection.evictionWork,
+    checkpoint: () => collection.checkpoint(),
   };
-  return { captures, close: () => collection.close() };
+
+  /** Ids of captures (passing `filter`) whose metadata or first body bytes contain `q`; reads bodies, yielding between them. */
+  async function searchBodies(records: Iterable<StoredCapture>, q: string, filter: ((capture: CaptureInfo) => boolean) | null): Promise<Set<string>> {
+    const matches = new Set<string>();
+    let sinceYield = 0;
+    for (const capture of records) {
+      if (filter && !filter(capture)) continue;
+      if (metadataText(capture).includes(q)) {
+        matches.add(capture.id);
+        continue;
+      }
+      const body = await blobs.read(capture.blob, capture.blob.headerBytes, capture.blob.headerBytes + SEARCHED_BODY_BYTES).catch(() => Buffer.alloc(0));
+      if (body.toString('utf8').toLowerCase().includes(q)) matches.add(capture.id);
+      if (++sinceYield >= 256) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return matches;
+  }
+
+  return {
+    captures,
+    async close() {
+      closing = true;
+      await collection.close();
+      await blobs.close();
+    },
+  };
 }
 
-/** The oldest captures that are not validly signed, as many as it takes to make room (none when there is room). */
-function pickJunkToEvict(records: readonly Capture[], count: number, bytesAfter: number, limits: { keep: number; maxBodyBytes: number }): Capture[] {
-  const junk: Capture[] = [];
-  for (const capture of records) {
-    if (count < limits.keep && bytesAfter <= limits.maxBodyBytes) break;
-    if (capture.verification.verdict === 'valid') continue;
-    junk.push(capture);
-    count -= 1;
-    bytesAfter -= capture.size;
-  }
-  return junk;
+function toInfo(capture: StoredCapture): CaptureInfo {
+  const { blob: _blob, ...info } = capture;
+  return info;
+}
+
+function toStoredVerdict(verdict: Verdict | StoredVerdict): StoredVerdict {
+  const { canonical: _canonical, fields: _fields, ...stored } = verdict as Verdict;
+  return stored;
+}
+
+function metadataText(capture: CaptureInfo): string {
+  const { summary } = capture;
+  return [capture.id, capture.channel ?? '', capture.url, capture.sender, summary.status ?? '', summary.orderId ?? '', summary.paymentId ?? '',
+    summary.amount ?? '', summary.currency ?? '', capture.verification.reason].join('\n').toLowerCase();
 }

@@ -2,6 +2,7 @@
 
 import type { Delivery, DeliveryKind } from '../../shared/records.ts';
 import type { Log } from './json-files.ts';
+import type { Recovery } from './load-collection.ts';
 import type { CollectionMeta, MetaFile } from './meta-file.ts';
 import { SegmentedCollection } from './segmented-collection.ts';
 
@@ -13,6 +14,7 @@ export interface DeliveryStore {
   /** Newest first; limit defaults to 50. */
   listRecent(filter?: { kind?: DeliveryKind; limit?: number }): Delivery[];
   count(): number;
+  has(id: string): boolean;
 }
 
 /** Where and how a collection keeps its files (captures add their own limits to it). */
@@ -24,6 +26,8 @@ export interface DeliveryCollectionOptions {
   fsync: boolean;
   meta: MetaFile;
   log: Log;
+  /** Counts of what damaged segment files gave back at open (shown in /api/status). */
+  recovery: Recovery;
 }
 
 function isDelivery(value: unknown): value is Delivery {
@@ -66,14 +70,14 @@ export async function openDeliveries(options: DeliveryCollectionOptions, loaded:
     listRecent(filter = {}) {
       const limit = Math.max(1, filter.limit ?? 50);
       const items: Delivery[] = [];
-      const records = collection.records;
-      for (let index = records.length - 1; index >= 0 && items.length < limit; index--) {
-        const delivery = records[index]!;
+      for (const delivery of collection.descending()) {
+        if (items.length >= limit) break;
         if (filter.kind === undefined || delivery.kind === filter.kind) items.push(delivery);
       }
       return items;
     },
     count: () => collection.size,
+    has: (id) => collection.get(id) !== undefined,
   };
   async function removeForCaptures(captureIds: string[]): Promise<void> {
     const ids = captureIds.flatMap((captureId) => [...(byCapture.get(captureId) ?? [])]);

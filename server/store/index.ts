@@ -1,15 +1,16 @@
 // The durable store under the data dir: captures, deliveries and payments; appends acknowledged by a journal, segment files by lowdb.
 
-import { mkdir } from 'node:fs/promises';
-import type { Capture, Delivery, DeliveryKind, PaymentRecord } from '../../shared/records.ts';
+import { chmod, mkdir } from 'node:fs/promises';
+import type { Capture, CaptureInfo, Delivery, DeliveryKind, PaymentRecord } from '../../shared/records.ts';
 import type { CapturePage, CaptureQuery } from './capture-query.ts';
-import { openCaptures, type CaptureStore } from './captures.ts';
+import { openCaptures, type CaptureDraft, type CaptureStore } from './captures.ts';
+import type { Recovery } from './load-collection.ts';
 import { openDeliveries, type DeliveryStore } from './deliveries.ts';
 import { MetaFile } from './meta-file.ts';
 import { openPayments, type PaymentStore } from './payments.ts';
 
-export type { CapturePage, CaptureQuery, CaptureStore, DeliveryStore, PaymentStore };
-export type { Capture, Delivery, DeliveryKind, PaymentRecord };
+export type { CaptureDraft, CapturePage, CaptureQuery, CaptureStore, DeliveryStore, PaymentStore, Recovery };
+export type { Capture, CaptureInfo, Delivery, DeliveryKind, PaymentRecord };
 
 export const DEFAULT_KEEP = 10_000;
 export const DEFAULT_SEGMENT_SIZE = 50;
@@ -43,6 +44,8 @@ export interface Store {
   captures: CaptureStore;
   deliveries: DeliveryStore;
   payments: PaymentStore;
+  /** What opening found in damaged segment files (records read back, damaged lines, files set aside). */
+  recovery: Recovery;
   /** Checkpoints every change into the segment files (the journal files then go) and flushes the rest; idempotent. */
   close(): Promise<void>;
 }
@@ -59,11 +62,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const segmentSize = positiveInteger(options.segmentSize ?? DEFAULT_SEGMENT_SIZE, 'segmentSize');
   const checkpointDelayMs = nonNegative(options.checkpointDelayMs ?? DEFAULT_CHECKPOINT_DELAY_MS, 'checkpointDelayMs');
   const log = options.log ?? ((line: string) => console.warn(line));
-  await mkdir(options.dataDir, { recursive: true });
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  await chmod(options.dataDir, 0o700);
   const { meta, loaded, salvagedMaxSeq } = await MetaFile.open(options.dataDir, log);
   // A damaged meta.json: the seqs its text still shows must not be handed out again.
   for (const collection of [loaded.captures, loaded.deliveries]) collection.lastSeq = Math.max(collection.lastSeq, salvagedMaxSeq);
-  const shared = { dataDir: options.dataDir, segmentSize, checkpointDelayMs, fsync: options.fsync ?? false, meta, log };
+  const recovery: Recovery = { recovered: 0, lost: 0, setAside: [] };
+  const shared = { dataDir: options.dataDir, segmentSize, checkpointDelayMs, fsync: options.fsync ?? false, meta, log, recovery };
   const deliveries = await openDeliveries({ ...shared, keep: keep * DELIVERIES_PER_KEPT_CAPTURE }, loaded.deliveries);
   const maxBodyBytes = positiveInteger(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes');
   const captures = await openCaptures({ ...shared, keep, maxBodyBytes, onRemoved: deliveries.removeForCaptures }, loaded.captures);
@@ -76,12 +81,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     captures: {
       ...captures.captures,
       append: guard(captures.captures.append),
-      update: guard(captures.captures.update),
       delete: guard(captures.captures.delete),
       clear: guard(captures.captures.clear),
     },
     deliveries: { ...deliveries.deliveries, append: guard(deliveries.deliveries.append) },
     payments: { ...payments.payments, put: guard(payments.payments.put) },
+    recovery,
     close() {
       closing ??= (async () => {
         // Captures first: a capture delete still in flight may remove deliveries.

@@ -5,14 +5,17 @@ import { join } from 'node:path';
 import { maxSeqInText, setAside, type Log } from './json-files.ts';
 import { JOURNAL_NAME } from './journal.ts';
 
-/** `put` stores or replaces a record in segment `seg`; `delete` removes records (`maxSeq`: the highest seq among them). */
+/**
+ * `put` stores or replaces a record in segment `seg`, after removing the records `evict` names (made room for
+ * it); `delete` removes records (`maxSeq`: the highest seq among them).
+ */
 export type JournalEntry<T> =
-  | { op: 'put'; seq: number; seg: number; record: T }
+  | { op: 'put'; seq: number; seg: number; record: T; evict: string[] }
   | { op: 'delete'; maxSeq: number; ids: string[] };
 
 /** `seq` comes first so that even a torn line still tells which seq it held. */
-export function formatPut<T extends { seq: number }>(seg: number, record: T): string {
-  return JSON.stringify({ op: 'put', seq: record.seq, seg, record });
+export function formatPut<T extends { seq: number }>(seg: number, record: T, evict: string[] = []): string {
+  return JSON.stringify(evict.length === 0 ? { op: 'put', seq: record.seq, seg, record } : { op: 'put', seq: record.seq, seg, evict, record });
 }
 
 export function formatDelete(records: ReadonlyArray<{ id: string; seq: number }>): string {
@@ -81,13 +84,18 @@ function parseEntry<T extends { seq: number }>(line: string, isRecord: (value: u
   }
   if (typeof value !== 'object' || value === null) return null;
   const entry = value as Record<string, unknown>;
-  if (entry.op === 'put' && isRecord(entry.record) && entry.seq === entry.record.seq && isPositive(entry.seg)) {
-    return { op: 'put', seq: entry.record.seq, seg: entry.seg, record: entry.record };
+  const evict = entry.evict ?? [];
+  if (entry.op === 'put' && isRecord(entry.record) && entry.seq === entry.record.seq && isPositive(entry.seg) && isIdList(evict)) {
+    return { op: 'put', seq: entry.record.seq, seg: entry.seg, record: entry.record, evict };
   }
-  if (entry.op === 'delete' && Array.isArray(entry.ids) && entry.ids.every((id) => typeof id === 'string') && Number.isSafeInteger(entry.maxSeq) && (entry.maxSeq as number) >= 0) {
+  if (entry.op === 'delete' && isIdList(entry.ids) && Number.isSafeInteger(entry.maxSeq) && (entry.maxSeq as number) >= 0) {
     return { op: 'delete', maxSeq: entry.maxSeq as number, ids: entry.ids as string[] };
   }
   return null;
+}
+
+function isIdList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((id) => typeof id === 'string');
 }
 
 function isPositive(value: unknown): value is number {

@@ -21,6 +21,8 @@ export interface JournalOptions {
 interface Waiter {
   resolve: () => void;
   reject: (error: unknown) => void;
+  /** Runs synchronously once the write holding the line has returned, before any later seal() resolves. */
+  apply?: () => void;
 }
 
 /**
@@ -48,11 +50,15 @@ export class Journal {
     this.#fsync = options.fsync;
   }
 
-  /** Appends one line (without its newline); resolves once a write holding it has returned. */
-  append(line: string): Promise<void> {
+  /**
+   * Appends one line (without its newline); resolves once a write holding it has returned. `apply` (the
+   * change in memory the line describes) runs right after that write, in append order, and never when
+   * the write failed: memory only ever holds what the journal holds.
+   */
+  append(line: string, apply?: () => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#lines.push(`${line}\n`);
-      this.#waiters.push({ resolve, reject });
+      this.#waiters.push({ resolve, reject, apply });
       this.#kick();
     });
   }
@@ -89,7 +95,7 @@ export class Journal {
         this.#waiters = [];
         try {
           await this.#write(text);
-          for (const waiter of waiters) waiter.resolve();
+          for (const waiter of waiters) settle(waiter);
         } catch (error) {
           for (const waiter of waiters) waiter.reject(error);
           await this.#finishFile();
@@ -130,5 +136,14 @@ export class Journal {
     this.#finished.push(journalPath(this.#dir, this.#no));
     this.#no += 1;
     await handle.close().catch(() => {});
+  }
+}
+
+function settle(waiter: Waiter): void {
+  try {
+    waiter.apply?.();
+    waiter.resolve();
+  } catch (error) {
+    waiter.reject(error);
   }
 }

@@ -1,14 +1,45 @@
-// Reads the store's JSON files through lowdb, and moves a corrupt one aside instead of replacing it.
+// Reads and writes the store's JSON files through lowdb (owner-only files), and moves a corrupt one aside instead of replacing it.
 
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Low, type Adapter } from 'lowdb';
 
 export type Log = (line: string) => void;
 
+/**
+ * lowdb's adapter for the store's files: the text is written to a temp file created 0600 and renamed into place
+ * (atomic for a crash, as lowdb's own TextFile; steno cannot set a file mode). Writes of one file never overlap:
+ * every caller goes through a CoalescingWriter.
+ */
+export class PrivateJsonFile<T> implements Adapter<T> {
+  readonly #path: string;
+  readonly #tmp: string;
+  readonly #stringify: (data: T) => string;
+
+  constructor(path: string, stringify: (data: T) => string = (data) => JSON.stringify(data)) {
+    this.#path = path;
+    this.#tmp = join(dirname(path), `.${basename(path)}.tmp`);
+    this.#stringify = stringify;
+  }
+
+  async read(): Promise<T | null> {
+    try {
+      return JSON.parse(await readFile(this.#path, 'utf8')) as T;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async write(data: T): Promise<void> {
+    await writeFile(this.#tmp, this.#stringify(data), { encoding: 'utf8', mode: 0o600 });
+    await rename(this.#tmp, this.#path);
+  }
+}
+
 /** One JSON file handled by lowdb (never JSONFilePreset: it silently uses memory under NODE_ENV=test). */
-export function openJsonFile<T>(path: string, defaults: T): Low<T> {
-  return new Low<T>(new JSONFile<T>(path), defaults);
+export function openJsonFile<T>(path: string, defaults: T, stringify?: (data: T) => string): Low<T> {
+  return new Low<T>(new PrivateJsonFile<T>(path, stringify), defaults);
 }
 
 export type ReadResult<T> = { kind: 'missing' } | { kind: 'ok'; data: T } | { kind: 'corrupt'; salvagedMaxSeq: number };

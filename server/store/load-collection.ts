@@ -1,10 +1,17 @@
 // Loads a collection at open: its segment files (a corrupt one set aside), then every journal file replayed over them.
 
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openJsonFile, readOrSetAside, type Log } from './json-files.ts';
+import { maxSeqInText, setAside, type Log } from './json-files.ts';
 import { readJournals } from './journal-lines.ts';
 import type { CollectionMeta } from './meta-file.ts';
+
+/** What opening found damaged: records read back out of damaged files, records that could not be, and where the files went. */
+export interface Recovery {
+  recovered: number;
+  lost: number;
+  setAside: string[];
+}
 
 export interface SeqRecord {
   id: string;
@@ -17,6 +24,11 @@ export interface SegmentData<T> {
 
 export function segmentPath(dir: string, no: number): string {
   return join(dir, `${String(no).padStart(6, '0')}.json`);
+}
+
+/** Valid JSON with one record per line, so that a damaged file still gives back every line that parses. */
+export function stringifySegment<T>(data: SegmentData<T>): string {
+  return `{"records":[\n${data.records.map((record) => JSON.stringify(record)).join(',\n')}\n]}\n`;
 }
 
 export interface LoadedCollection<T> {
@@ -40,6 +52,8 @@ export interface LoadOptions<T> {
   isRecord: (value: unknown) => value is T;
   log: Log;
   meta: CollectionMeta;
+  /** Counts of what damaged segment files gave back; added to. */
+  recovery: Recovery;
 }
 
 /**
@@ -47,19 +61,16 @@ export interface LoadOptions<T> {
  * journal entries in order: a put adds or replaces a record, a delete removes records. Replaying entries a
  * checkpoint already wrote changes nothing, so a crash at any point of a checkpoint loses nothing.
  */
-export async function loadCollection<T extends SeqRecord>({ dir, isRecord, log, meta }: LoadOptions<T>): Promise<LoadedCollection<T>> {
+export async function loadCollection<T extends SeqRecord>({ dir, isRecord, log, meta, recovery }: LoadOptions<T>): Promise<LoadedCollection<T>> {
   await mkdir(dir, { recursive: true });
   const numbers = (await readdir(dir))
     .map((name) => /^(\d+)\.json$/.exec(name)?.[1])
     .filter((digits): digits is string => digits !== undefined)
     .map(Number)
     .sort((a, b) => a - b);
-  const isData = (data: unknown): data is SegmentData<T> =>
-    typeof data === 'object' && data !== null && Array.isArray((data as SegmentData<T>).records) && (data as SegmentData<T>).records.every(isRecord);
-  const reads = await Promise.all(numbers.map(async (no) => {
-    const path = segmentPath(dir, no);
-    return { no, read: await readOrSetAside(openJsonFile<SegmentData<T>>(path, { records: [] }), path, isData, log) };
-  }));
+  const reads: Array<{ no: number; read: SegmentRead<T> }> = [];
+  // One file at a time: the largest moment of memory is one segment's text.
+  for (const no of numbers) reads.push({ no, read: await readSegment(segmentPath(dir, no), isRecord, log, recovery) });
 
   let lastSeq = meta.lastSeq;
   let maxNo = numbers.at(-1) ?? 0;
@@ -70,10 +81,10 @@ export async function loadCollection<T extends SeqRecord>({ dir, isRecord, log, 
   const drop = (no: number, seq: number) => removedMax.set(no, Math.max(removedMax.get(no) ?? 0, seq));
 
   for (const { no, read } of reads) {
-    if (read.kind === 'corrupt') lastSeq = Math.max(lastSeq, read.salvagedMaxSeq);
-    if (read.kind !== 'ok') continue;
+    lastSeq = Math.max(lastSeq, read.salvagedMaxSeq);
     segmentNos.add(no);
-    for (const record of read.data.records.slice().sort((a, b) => a.seq - b.seq)) {
+    if (read.damaged) dirty.add(no);
+    for (const record of read.records.slice().sort((a, b) => a.seq - b.seq)) {
       lastSeq = Math.max(lastSeq, record.seq);
       if (record.seq <= meta.evictedThrough || held.has(record.id)) drop(no, record.seq);
       else held.set(record.id, { record, no });
@@ -82,18 +93,22 @@ export async function loadCollection<T extends SeqRecord>({ dir, isRecord, log, 
 
   const journal = await readJournals(dir, isRecord, log);
   lastSeq = Math.max(lastSeq, journal.salvagedMaxSeq);
+  const removeIds = (ids: string[]) => {
+    for (const id of ids) {
+      const found = held.get(id);
+      if (!found) continue;
+      held.delete(id);
+      dirty.add(found.no);
+      drop(found.no, found.record.seq);
+    }
+  };
   for (const entry of journal.entries) {
     if (entry.op === 'delete') {
       lastSeq = Math.max(lastSeq, entry.maxSeq);
-      for (const id of entry.ids) {
-        const found = held.get(id);
-        if (!found) continue;
-        held.delete(id);
-        dirty.add(found.no);
-        drop(found.no, found.record.seq);
-      }
+      removeIds(entry.ids);
       continue;
     }
+    removeIds(entry.evict);
     lastSeq = Math.max(lastSeq, entry.seq);
     maxNo = Math.max(maxNo, entry.seg);
     if (entry.seq <= meta.evictedThrough) continue;
@@ -118,4 +133,55 @@ export async function loadCollection<T extends SeqRecord>({ dir, isRecord, log, 
     openNo: newest !== undefined && segments.get(newest)!.length > 0 ? newest : null,
     journal: { paths: journal.paths, nextNo: journal.nextNo },
   };
+}
+
+interface SegmentRead<T> {
+  records: T[];
+  /** The file did not parse as a whole: what it gave back is rewritten at the next checkpoint. */
+  damaged: boolean;
+  /** Highest seq in text that could not be used, never handed out again. */
+  salvagedMaxSeq: number;
+}
+
+/**
+ * Reads one segment file. When it does not parse (a torn or cut file), every line that still parses as a
+ * record is kept, the file is moved to `<path>.corrupt-<time>` and the counts go to `recovery`.
+ */
+async function readSegment<T>(path: string, isRecord: (value: unknown) => value is T, log: Log, recovery: Recovery): Promise<SegmentRead<T>> {
+  const text = await readFile(path, 'utf8');
+  try {
+    const data = JSON.parse(text) as SegmentData<T>;
+    if (Array.isArray(data?.records) && data.records.every(isRecord)) return { records: data.records, damaged: false, salvagedMaxSeq: 0 };
+  } catch {
+    // Salvaged line by line below.
+  }
+  const records: T[] = [];
+  let lost = 0;
+  let salvagedMaxSeq = 0;
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim().replace(/,$/, '');
+    if (trimmed === '' || trimmed === '{"records":[' || trimmed === ']}') continue;
+    const record = parseRecordLine(trimmed, isRecord);
+    if (record) {
+      records.push(record);
+      continue;
+    }
+    lost += 1;
+    salvagedMaxSeq = Math.max(salvagedMaxSeq, maxSeqInText(line));
+  }
+  const aside = await setAside(path);
+  recovery.recovered += records.length;
+  recovery.lost += lost;
+  recovery.setAside.push(aside);
+  log(`warning: ${path} was damaged: ${records.length} records were read back from it and ${lost} damaged lines could not be. The file was moved to ${aside}; what was read back is written again.`);
+  return { records, damaged: true, salvagedMaxSeq };
+}
+
+function parseRecordLine<T>(line: string, isRecord: (value: unknown) => value is T): T | null {
+  try {
+    const value: unknown = JSON.parse(line);
+    return isRecord(value) ? value : null;
+  } catch {
+    return null;
+  }
 }

@@ -3,7 +3,7 @@
 import type { Low } from 'lowdb';
 import { CoalescingWriter } from './coalescing-writer.ts';
 import { openJsonFile, removeFile, syncDir, syncFile } from './json-files.ts';
-import { segmentPath, type SegmentData } from './load-collection.ts';
+import { segmentPath, stringifySegment, type SegmentData } from './load-collection.ts';
 import type { MetaFile } from './meta-file.ts';
 
 /** Records in seq order; only changed segments are rewritten. */
@@ -24,7 +24,7 @@ export function createSegment<T extends { seq: number }>(dir: string, no: number
   const segment: Segment<T> = {
     no,
     path,
-    db: openJsonFile<SegmentData<T>>(path, { records: [] }),
+    db: openJsonFile<SegmentData<T>>(path, { records: [] }, stringifySegment),
     records,
     removedMax: 0,
     writer: new CoalescingWriter(() => writeSegment(segment, meta, onEmptied)),

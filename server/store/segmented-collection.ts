@@ -1,13 +1,15 @@
-// A collection of records with store-assigned seq: held in memory, acknowledged through a journal, checkpointed into capped segment files.
+// A collection of records with store-assigned seq: held in memory, changed only after its journal line is written, checkpointed into capped segment files.
 
 import { join } from 'node:path';
 import { CheckpointScheduler } from './checkpoint-scheduler.ts';
+import { EvictionQueues } from './eviction-queues.ts';
 import type { Log } from './json-files.ts';
 import { Journal } from './journal.ts';
 import { formatDelete, formatPut } from './journal-lines.ts';
-import { loadCollection, type LoadedCollection, type SeqRecord } from './load-collection.ts';
+import { loadCollection, type LoadedCollection, type Recovery, type SeqRecord } from './load-collection.ts';
 import type { CollectionMeta, CollectionName, MetaFile } from './meta-file.ts';
 import { createSegment, removeFiles, syncSegments, type Segment } from './segment-file.ts';
+import { SeqOrder } from './seq-order.ts';
 
 export type { SeqRecord };
 
@@ -19,31 +21,47 @@ export interface CollectionOptions<T> {
   meta: MetaFile;
   log: Log;
   isRecord: (value: unknown) => value is T;
+  /** Counts of what damaged segment files gave back at open; added to. */
+  recovery: Recovery;
   /** Called for each record entering or leaving memory (indexes of the owner). */
   onAdd?: (record: T) => void;
   onRemove?: (record: T) => void;
-  /** True while the records in memory exceed a size budget: the oldest are evicted until it is false (the newest stays). */
-  overBudget?: () => boolean;
+  /** Bytes a record costs against `maxBytes` (default 0). */
+  sizeOf?: (record: T) => number;
+  /** Records are evicted beyond this many bytes too (the newest always stays). */
+  maxBytes?: number;
+  /** Eviction class of a record, 0 first: when full, the oldest record of the lowest class goes (default: one class). */
+  evictionClass?: (record: T) => 0 | 1;
   /** From the first change not yet in a segment file to the checkpoint that writes it. */
   checkpointDelayMs: number;
   /** fdatasync journal writes before acknowledging them, and segment files before a journal file is deleted. */
   fsync: boolean;
+  /** Runs after each checkpoint that wrote every change (files the owner may now delete). */
+  afterCheckpoint?: () => Promise<void>;
+}
+
+interface Entry<T> {
+  record: T;
+  segment: Segment<T>;
 }
 
 /**
- * A change is made in memory, appended to the journal (`<dir>/journal-<n>.jsonl`) and acknowledged when
- * that one append has returned. A checkpoint, `checkpointDelayMs` after the first change it covers (and at
- * close), seals the journal file, rewrites only the segments changed since the last one (tmp file + rename,
- * by lowdb), and then deletes the journal files those writes made redundant. Opening replays the journal.
+ * Every change (append, update, remove, and the evictions an append makes room with) is one journal line
+ * (`<dir>/journal-<n>.jsonl`); memory changes only once that line is written, so it never holds what the
+ * journal does not. A checkpoint, `checkpointDelayMs` after the first change it covers (and at close), seals
+ * the journal file, rewrites only the segments changed since the last one (tmp file + rename, by lowdb), and
+ * then deletes the journal files those writes made redundant. Opening replays the journal.
  */
 export class SegmentedCollection<T extends SeqRecord> {
   #options: CollectionOptions<T>;
   #dir: string;
-  #byId = new Map<string, { record: T; segment: Segment<T> }>();
-  /** Every record in memory, ascending seq. */
-  #order: T[] = [];
+  #byId = new Map<string, Entry<T>>();
+  #order = new SeqOrder<T>();
+  #queues: EvictionQueues<T>;
   #segments = new Map<number, Segment<T>>();
   #open: Segment<T> | null = null;
+  /** Appends to the open segment whose journal line is not written yet. */
+  #openPending = 0;
   #nextSegmentNo: number;
   #lastSeq: number;
   #evictedThrough: number;
@@ -54,6 +72,12 @@ export class SegmentedCollection<T extends SeqRecord> {
   /** Sealed journal files, every entry of which is in memory: deleted once a checkpoint has written every dirty segment. */
   #replaced: string[] = [];
   #failing = false;
+  /** Ids of appends whose journal line is not written yet. */
+  #pendingIds = new Set<string>();
+  /** Records chosen for eviction by an append whose line is not written yet. */
+  #doomed = new Set<T>();
+  /** Count and bytes once every write in flight has landed: eviction decisions are made against these. */
+  #planned = { count: 0, bytes: 0 };
 
   private constructor(options: CollectionOptions<T>, loaded: LoadedCollection<T>, meta: CollectionMeta) {
     this.#options = options;
@@ -61,21 +85,20 @@ export class SegmentedCollection<T extends SeqRecord> {
     this.#lastSeq = loaded.lastSeq;
     this.#evictedThrough = meta.evictedThrough;
     this.#nextSegmentNo = loaded.nextSegmentNo;
+    this.#queues = new EvictionQueues<T>(2, options.evictionClass ?? (() => 0));
     options.meta.register(options.name, () => ({ lastSeq: this.#lastSeq, evictedThrough: this.#evictedThrough }));
     this.#journal = new Journal({ dir: this.#dir, firstNo: loaded.journal.nextNo, fsync: options.fsync });
     this.#checkpoints = new CheckpointScheduler(() => this.#checkpoint(), options.checkpointDelayMs);
+    const all: Array<Entry<T>> = [];
     for (const [no, records] of loaded.segments) {
-      const segment = this.#createSegment(no, records);
+      const segment = this.#createSegment(no);
       segment.removedMax = loaded.removedMax.get(no) ?? 0;
-      for (const record of records) {
-        this.#order.push(record);
-        this.#byId.set(record.id, { record, segment });
-      }
+      for (const record of records) all.push({ record, segment });
     }
-    this.#order.sort((a, b) => a.seq - b.seq);
-    for (const record of this.#order) options.onAdd?.(record);
+    all.sort((a, b) => a.record.seq - b.record.seq);
+    for (const entry of all) this.#insert(entry.record, entry.segment);
     this.#open = loaded.openNo === null ? null : this.#segments.get(loaded.openNo) ?? null;
-    this.#evictOverflow();
+    this.#trimAtLoad();
     for (const segment of this.#segments.values()) {
       if (loaded.dirty.has(segment.no) || (segment.records.length === 0 && segment !== this.#open)) this.#markDirty(segment);
     }
@@ -83,107 +106,99 @@ export class SegmentedCollection<T extends SeqRecord> {
     if (this.#replaced.length > 0) this.#checkpoints.request();
   }
 
-  /** Loads the segment files (a corrupt one is moved aside with a warning) and replays the journal over them. */
+  /** Loads the segment files (a damaged one keeps what still parses, see load-collection.ts) and replays the journal over them. */
   static async load<T extends SeqRecord>(options: CollectionOptions<T>, meta: CollectionMeta): Promise<SegmentedCollection<T>> {
-    const loaded = await loadCollection<T>({ dir: join(options.dataDir, options.name), isRecord: options.isRecord, log: options.log, meta });
+    const loaded = await loadCollection<T>({ dir: join(options.dataDir, options.name), isRecord: options.isRecord, log: options.log, meta, recovery: options.recovery });
     return new SegmentedCollection(options, loaded, meta);
   }
 
   get size(): number {
-    return this.#order.length;
+    return this.#order.size;
+  }
+
+  /** Records looked at to choose evictions since open: stays proportional to evictions, never to the store's size. */
+  get evictionWork(): number {
+    return this.#queues.touched;
   }
 
   get(id: string): T | undefined {
     return this.#byId.get(id)?.record;
   }
 
-  /** All records in memory, ascending seq. Read only. */
-  get records(): readonly T[] {
-    return this.#order;
+  /** Oldest first, seq > `afterSeq`. */
+  ascending(afterSeq = 0): Generator<T> {
+    return this.#order.ascending(afterSeq);
   }
 
-  /** Index of the first record whose seq is >= `seq`. */
-  lowerBound(seq: number): number {
-    let low = 0;
-    let high = this.#order.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.#order[middle]!.seq < seq) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+  /** Newest first, seq < `beforeSeq`. */
+  descending(beforeSeq?: number): Generator<T> {
+    return this.#order.descending(beforeSeq);
   }
 
-  /** Assigns the next seq; resolves once the journal write holding the record has returned. */
+  /**
+   * Assigns the next seq and writes one journal line holding the record and the records evicted to make room
+   * for it (not validly signed ones first, by `evictionClass`); resolves once that line is written and memory
+   * holds the change. A failed write changes nothing in memory.
+   */
   async append(draft: Omit<T, 'seq'>): Promise<T> {
-    if (this.#byId.has(draft.id)) throw new Error(`A record with id ${draft.id} is already stored in ${this.#options.name}.`);
+    if (this.#byId.has(draft.id) || this.#pendingIds.has(draft.id)) throw new Error(`A record with id ${draft.id} is already stored in ${this.#options.name}.`);
     const record = { ...draft, seq: ++this.#lastSeq } as T;
-    const segment = this.#openSegment();
-    segment.records.push(record);
-    this.#order.push(record);
-    this.#byId.set(record.id, { record, segment });
-    this.#options.onAdd?.(record);
-    const written = this.#journal.append(formatPut(segment.no, record));
-    this.#markDirty(segment);
-    this.#evictOverflow();
+    const segment = this.#reserveSlot();
+    const size = this.#sizeOf(record);
+    this.#planned.count += 1;
+    this.#planned.bytes += size;
+    const victims = this.#chooseVictims();
+    this.#pendingIds.add(record.id);
+    const line = formatPut(segment.no, record, victims.map((victim) => victim.id));
     try {
-      await written;
+      await this.#journal.append(line, () => {
+        for (const victim of victims) this.#drop(victim);
+        this.#insert(record, segment);
+        this.#markDirty(segment);
+      });
     } catch (error) {
-      // Not in the journal, so not acknowledged: it must not reach a segment at the next checkpoint either.
-      this.#forget(record);
+      this.#planned.count -= 1 - victims.length;
+      this.#planned.bytes -= size - victims.reduce((sum, victim) => sum + this.#sizeOf(victim), 0);
+      for (const victim of victims) this.#doomed.delete(victim);
+      this.#queues.rebuild(this.#order.ascending(0));
       throw error;
+    } finally {
+      this.#pendingIds.delete(record.id);
+      if (segment === this.#open) this.#openPending -= 1;
     }
     return record;
   }
 
-  /** Drops a record from memory (and from its segment's next write) without a journal entry. */
-  #forget(record: T): void {
-    const entry = this.#byId.get(record.id);
-    if (entry?.record !== record) return;
-    this.#byId.delete(record.id);
-    this.#order.splice(this.lowerBound(record.seq), 1);
-    entry.segment.records = entry.segment.records.filter((kept) => kept !== record);
-    this.#options.onRemove?.(record);
-    this.#markDirty(entry.segment);
-  }
-
-  /** Replaces a record (id and seq are kept); resolves once the change is in the journal. */
+  /** Replaces a record (id and seq are kept); resolves once the change is in the journal and in memory. */
   async update(id: string, change: (record: T) => T): Promise<T | undefined> {
     const entry = this.#byId.get(id);
     if (!entry) return undefined;
     const old = entry.record;
     const next = { ...change(old), id: old.id, seq: old.seq };
-    entry.record = next;
-    entry.segment.records[entry.segment.records.indexOf(old)] = next;
-    this.#order[this.lowerBound(old.seq)] = next;
-    this.#options.onRemove?.(old);
-    this.#options.onAdd?.(next);
-    const written = this.#journal.append(formatPut(entry.segment.no, next));
-    this.#markDirty(entry.segment);
-    await written;
+    await this.#journal.append(formatPut(entry.segment.no, next), () => {
+      const current = this.#byId.get(id);
+      if (current?.record !== old) return;
+      current.record = next;
+      current.segment.records[current.segment.records.indexOf(old)] = next;
+      this.#order.replace(old, next);
+      this.#planned.bytes += this.#sizeOf(next) - this.#sizeOf(old);
+      this.#options.onRemove?.(old);
+      this.#options.onAdd?.(next);
+      this.#queues.push(next);
+      this.#markDirty(current.segment);
+    });
     return next;
   }
 
-  /** Removes records by id; resolves with those removed once the removal is in the journal. */
+  /** Removes records by id; resolves with those removed once the removal is in the journal and in memory. */
   async remove(ids: Iterable<string>): Promise<T[]> {
-    const removed = new Set<T>();
-    const touched = new Set<Segment<T>>();
-    for (const id of ids) {
-      const entry = this.#byId.get(id);
-      if (!entry) continue;
-      removed.add(entry.record);
-      touched.add(entry.segment);
-      entry.segment.removedMax = Math.max(entry.segment.removedMax, entry.record.seq);
-      this.#byId.delete(id);
-      this.#options.onRemove?.(entry.record);
-    }
-    if (removed.size === 0) return [];
-    this.#order = removed.size === 1 ? this.#spliceOne(removed) : this.#order.filter((record) => !removed.has(record));
-    for (const segment of touched) segment.records = segment.records.filter((record) => !removed.has(record));
-    const written = this.#journal.append(formatDelete([...removed]));
-    for (const segment of touched) this.#markDirty(segment);
-    await written;
-    return [...removed];
+    const records = [...new Set(ids)].map((id) => this.#byId.get(id)?.record).filter((record): record is T => record !== undefined);
+    if (records.length === 0) return [];
+    const removed: T[] = [];
+    await this.#journal.append(formatDelete(records), () => {
+      for (const record of records) if (this.#drop(record)) removed.push(record);
+    });
+    return removed;
   }
 
   /** Runs a last checkpoint: every change is then in the segment files and the journal files are gone. */
@@ -191,21 +206,70 @@ export class SegmentedCollection<T extends SeqRecord> {
     return this.#checkpoints.runNow();
   }
 
-  #spliceOne(removed: Set<T>): T[] {
-    const [record] = removed;
-    this.#order.splice(this.lowerBound(record!.seq), 1);
-    return this.#order;
+  /** Waits for a checkpoint of every change made so far (segments written, journal files deleted). */
+  checkpoint(): Promise<void> {
+    return this.#checkpoints.runNow();
   }
 
-  #openSegment(): Segment<T> {
-    if (!this.#open || this.#open.records.length >= this.#options.segmentSize) {
-      this.#open = this.#createSegment(this.#nextSegmentNo++, []);
+  #sizeOf(record: T): number {
+    return this.#options.sizeOf?.(record) ?? 0;
+  }
+
+  /** Pops what must go so the planned state fits `keep` and `maxBytes`; the record being appended is never among them. */
+  #chooseVictims(): T[] {
+    const victims: T[] = [];
+    const maxBytes = this.#options.maxBytes ?? Number.POSITIVE_INFINITY;
+    while (this.#planned.count > this.#options.keep || (this.#planned.bytes > maxBytes && this.#planned.count > 1)) {
+      const victim = this.#queues.pop((record) => this.#byId.get(record.id)?.record === record && !this.#doomed.has(record));
+      if (!victim) break;
+      this.#doomed.add(victim);
+      victims.push(victim);
+      this.#planned.count -= 1;
+      this.#planned.bytes -= this.#sizeOf(victim);
     }
+    return victims;
+  }
+
+  /** Puts a record in memory (its segment's list, the order, the indexes). */
+  #insert(record: T, segment: Segment<T>): void {
+    segment.records.push(record);
+    this.#order.push(record);
+    this.#byId.set(record.id, { record, segment });
+    this.#queues.push(record);
+    this.#options.onAdd?.(record);
+  }
+
+  /** Takes a record out of memory; the segment holding it is rewritten at the next checkpoint. */
+  #drop(record: T): boolean {
+    const entry = this.#byId.get(record.id);
+    const wasDoomed = this.#doomed.delete(record);
+    if (entry?.record !== record) return false;
+    if (!wasDoomed) {
+      this.#planned.count -= 1;
+      this.#planned.bytes -= this.#sizeOf(record);
+    }
+    this.#byId.delete(record.id);
+    this.#order.remove(record);
+    const segment = entry.segment;
+    segment.records.splice(segment.records.indexOf(record), 1);
+    segment.removedMax = Math.max(segment.removedMax, record.seq);
+    this.#options.onRemove?.(record);
+    this.#markDirty(segment);
+    return true;
+  }
+
+  #reserveSlot(): Segment<T> {
+    if (!this.#open || this.#open.records.length + this.#openPending >= this.#options.segmentSize) {
+      this.#open = this.#createSegment(this.#nextSegmentNo++);
+      this.#openPending = 0;
+    }
+    this.#openPending += 1;
     return this.#open;
   }
 
-  #createSegment(no: number, records: T[]): Segment<T> {
-    const segment = createSegment(this.#dir, no, records, this.#options.meta, (emptied) => {
+  #createSegment(no: number): Segment<T> {
+    // Starts empty: #insert adds the loaded records in seq order with the indexes.
+    const segment = createSegment<T>(this.#dir, no, [], this.#options.meta, (emptied) => {
       if (emptied.records.length === 0 && emptied !== this.#open) this.#segments.delete(emptied.no);
     });
     this.#segments.set(no, segment);
@@ -217,19 +281,15 @@ export class SegmentedCollection<T extends SeqRecord> {
     this.#checkpoints.request();
   }
 
-  /** Oldest first, in memory at once; a partly evicted file keeps its stale records until it empties (load skips them). */
-  #evictOverflow(): void {
-    while (this.#order.length > this.#options.keep || (this.#order.length > 1 && this.#options.overBudget?.())) {
-      const record = this.#order.shift()!;
-      const entry = this.#byId.get(record.id)!;
-      this.#byId.delete(record.id);
+  /** At open, beyond the limits (they were lowered): the oldest go, recorded by `evictedThrough` (load drops them next time). */
+  #trimAtLoad(): void {
+    this.#planned = { count: this.#order.size, bytes: 0 };
+    for (const record of this.#order.ascending(0)) this.#planned.bytes += this.#sizeOf(record);
+    const maxBytes = this.#options.maxBytes ?? Number.POSITIVE_INFINITY;
+    while (this.#planned.count > this.#options.keep || (this.#planned.count > 1 && this.#planned.bytes > maxBytes)) {
+      const record = this.#order.first()!;
       this.#evictedThrough = record.seq;
-      const segment = entry.segment;
-      if (segment.records[0] === record) segment.records.shift();
-      else segment.records.splice(segment.records.indexOf(record), 1);
-      segment.removedMax = Math.max(segment.removedMax, record.seq);
-      this.#options.onRemove?.(record);
-      if (segment.records.length === 0 && segment !== this.#open) this.#markDirty(segment);
+      this.#drop(record);
     }
   }
 
@@ -262,6 +322,11 @@ export class SegmentedCollection<T extends SeqRecord> {
       const removal = await removeFiles(this.#replaced.splice(0));
       this.#replaced.unshift(...removal.left);
       problem = removal.problem;
+    }
+    if (problem === '' && this.#options.afterCheckpoint) {
+      await this.#options.afterCheckpoint().catch((error: unknown) => {
+        problem = (error as Error).message;
+      });
     }
     if (problem === '') {
       this.#failing = false;

@@ -316,7 +316,7 @@ async function seedCaptures(instance: TestInstance, count: number): Promise<void
   expect(instance.store.captures.count()).toBe(count);
 }
 
-function makeSeedCapture(index: number, start: number): Omit<Capture, 'seq'> {
+function makeSeedCapture(index: number, start: number): CaptureDraft {
   const orderId = `seed-${String(index).padStart(5, '0')}`;
   const status = ['SUCCESS', 'EXPIRED', 'FAILED', 'DECLINED'][index % 4]!;
   const body = JSON.stringify({ result: { orderId, status, amount: 10 + (index % 90), currency: 'MDL' }, signature: 'c2VlZA==' });
@@ -327,7 +327,7 @@ function makeSeedCapture(index: number, start: number): Omit<Capture, 'seq'> {
     method: 'POST',
     url: '/callback',
     headers: [['Content-Type', 'application/json']],
-    bodyBase64: Buffer.from(body).toString('base64'),
+    body: Buffer.from(body),
     size: body.length,
     remoteAddress: '127.0.0.1',
     sender: '127.0.0.1',

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Capture } from '../../shared/records.ts';
 import type { VerdictKind } from '../../shared/verdict.ts';
-import { openStore, type Store } from '../../server/store/index.ts';
+import { openStore, type CaptureDraft, type Store } from '../../server/store/index.ts';
 
 let dataDir: string;
 let store: Store;
 const warnings: string[] = [];
 
-function draft(id: string, fields: { channel?: string | null; status?: string; verdict?: VerdictKind; body?: string | Buffer; sender?: string } = {}): Omit<Capture, 'seq'> {
+function draft(id: string, fields: { channel?: string | null; status?: string; verdict?: VerdictKind; body?: string | Buffer; sender?: string } = {}): CaptureDraft {
   const body = Buffer.from(fields.body ?? `{"result":{"orderId":"order-${id}"}}`);
   return {
     id,
@@ -21,7 +21,7 @@ function draft(id: string, fields: { channel?: string | null; status?: string; v
     method: 'POST',
     url: fields.channel ? `/callback/${fields.channel}` : '/callback',
     headers: [['Content-Type', 'application/json']],
-    bodyBase64: body.toString('base64'),
+    body,
     size: body.length,
     remoteAddress: '127.0.0.1',
     sender: fields.sender ?? '127.0.0.1',
@@ -167,7 +167,7 @@ describe('body byte budget', () => {
     for (let n = 1; n <= 5; n++) await store.captures.append(big(n));
     expect(store.captures.count()).toBe(3);
     expect(store.captures.list({}).items.map((capture) => capture.id)).toEqual(['cap_big_5', 'cap_big_4', 'cap_big_3']);
-    await store.captures.append({ ...big(6), bodyBase64: Buffer.alloc(50_000).toString('base64'), size: 50_000 });
+    await store.captures.append({ ...big(6), body: Buffer.alloc(50_000), size: 50_000 });
     expect(store.captures.list({}).items.map((capture) => capture.id)).toEqual(['cap_big_6']);
     await store.close();
   });
@@ -179,7 +179,7 @@ describe('retention under a flood', () => {
     const store = await openStore({ dataDir: dir, keep: 5 });
     const capture = (id: string, verdict: VerdictKind) => ({
       id, receivedAt: new Date().toISOString(), channel: null, method: 'POST', url: '/callback', headers: [] as [string, string][],
-      bodyBase64: '', size: 0, remoteAddress: '127.0.0.1', sender: '127.0.0.1', summary: {}, payment: null,
+      body: Buffer.alloc(0), size: 0, remoteAddress: '127.0.0.1', sender: '127.0.0.1', summary: {}, payment: null,
       verification: { verdict, reason: 'x', canonical: null, fields: [], key: null, diagnosis: null },
     });
     await store.captures.append(capture('genuine-1', 'valid'));

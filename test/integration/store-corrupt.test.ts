@@ -5,15 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Capture, PaymentRecord } from '../../shared/records.ts';
-import { openStore } from '../../server/store/index.ts';
+import { openStore, type CaptureDraft } from '../../server/store/index.ts';
 
 let dataDir: string;
 const warnings: string[] = [];
 const log = (line: string) => warnings.push(line);
 
-function draft(id: string): Omit<Capture, 'seq'> {
+function draft(id: string): CaptureDraft {
   return {
-    id, receivedAt: new Date().toISOString(), channel: null, method: 'POST', url: '/callback', headers: [], bodyBase64: 'e30=', size: 2,
+    id, receivedAt: new Date().toISOString(), channel: null, method: 'POST', url: '/callback', headers: [], body: Buffer.from('{}'), size: 2,
     remoteAddress: '127.0.0.1', sender: '127.0.0.1', verification: { verdict: 'valid', reason: 'ok', canonical: null, fields: [], key: null, diagnosis: null },
     summary: {}, payment: null,
   };

@@ -6,17 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Capture, Delivery, PaymentRecord } from '../../shared/records.ts';
-import { openStore, type Store } from '../../server/store/index.ts';
+import { openStore, type CaptureDraft, type Store } from '../../server/store/index.ts';
 
 let dataDir: string;
 let store: Store;
 const warnings: string[] = [];
 
-function captureDraft(id: string): Omit<Capture, 'seq'> {
+function captureDraft(id: string): CaptureDraft {
   const body = Buffer.from(`{"result":{"orderId":"${id}"},"signature":"${'s'.repeat(300)}"}`);
   return {
     id, receivedAt: new Date().toISOString(), channel: null, method: 'POST', url: '/callback', headers: [['Content-Type', 'application/json']],
-    bodyBase64: body.toString('base64'), size: body.length, remoteAddress: '127.0.0.1', sender: '127.0.0.1',
+    body, size: body.length, remoteAddress: '127.0.0.1', sender: '127.0.0.1',
     verification: { verdict: 'valid', reason: 'ok', canonical: null, fields: [], key: null, diagnosis: null }, summary: {}, payment: null,
   };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Capture, Delivery } from '../../shared/records.ts';
-import { openStore, type Store, type StoreOptions } from '../../server/store/index.ts';
+import { openStore, type CaptureDraft, type Store, type StoreOptions } from '../../server/store/index.ts';
 import { Journal, journalPath } from '../../server/store/journal.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -15,10 +15,10 @@ let store: Store;
 const warnings: string[] = [];
 const log = (line: string) => warnings.push(line);
 
-function draft(id: string, status = 'SUCCESS'): Omit<Capture, 'seq'> {
+function draft(id: string, status = 'SUCCESS'): CaptureDraft {
   return {
     id, receivedAt: new Date().toISOString(), channel: null, method: 'POST', url: '/callback', headers: [['Content-Type', 'application/json']],
-    bodyBase64: Buffer.from(`{"result":{"orderId":"${id}"}}`).toString('base64'), size: 27, remoteAddress: '127.0.0.1', sender: '127.0.0.1',
+    body: Buffer.from(`{"result":{"orderId":"${id}"}}`), size: 27, remoteAddress: '127.0.0.1', sender: '127.0.0.1',
     verification: { verdict: 'valid', reason: 'ok', canonical: null, fields: [], key: null, diagnosis: null }, summary: { status }, payment: null,
   };
 }

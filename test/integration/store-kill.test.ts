@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../server/store/index.ts';
+import { openStore, type CaptureDraft } from '../../server/store/index.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

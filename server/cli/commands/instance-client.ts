@@ -10,6 +10,8 @@ import { UsageError, type ParsedArgs } from '../parse-args.ts';
 export interface InstanceClient {
   runtime: RuntimeInfo;
   call(method: string, path: string, body?: string): Promise<{ status: number; text: string }>;
+  /** The answer as a fetch Response, its body not read yet (for streamed answers such as exports). */
+  open(method: string, path: string): Promise<Response>;
 }
 
 export async function connectToInstance(args: ParsedArgs, io: CliIo): Promise<InstanceClient> {
@@ -25,17 +27,20 @@ export async function connectToInstance(args: ParsedArgs, io: CliIo): Promise<In
   }
   const base = runtime.inspectorUrl;
   const token = runtime.token;
+  const open = async (method: string, path: string, body?: string): Promise<Response> => {
+    try {
+      return await fetch(`${base}${path}`, { method, body, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } });
+    } catch (error) {
+      throw new UsageError(`Cannot reach miahook at ${base} (${(error as Error).message}). Is it still running?`);
+    }
+  };
   return {
     runtime,
     async call(method, path, body) {
-      let response: Response;
-      try {
-        response = await fetch(`${base}${path}`, { method, body, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } });
-      } catch (error) {
-        throw new UsageError(`Cannot reach miahook at ${base} (${(error as Error).message}). Is it still running?`);
-      }
+      const response = await open(method, path, body);
       return { status: response.status, text: await response.text() };
     },
+    open: (method, path) => open(method, path),
   };
 }
 
