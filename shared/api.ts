@@ -28,6 +28,8 @@ export interface StatusResponse {
   respondMode: 'accept' | 'strict' | 'proxy';
   forwardTo: string | null;
   counts: { captures: number; payments: number; deliveries: number };
+  /** The store: bytes kept against its budget, and what opening read back out of damaged files (`lost`: damaged records that could not be). */
+  store: { storedBytes: number; maxBytes: number; keep: number; recovered: number; lost: number; setAside: string[] };
 }
 
 export interface CaptureListResponse {

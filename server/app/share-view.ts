@@ -17,6 +17,7 @@ export function buildShareView(model: InspectorModel): ShareView {
         backend: { baseUrl: status.mode === 'sandbox' ? status.backend.baseUrl : '', keyLabel: status.backend.keyLabel, keyFingerprint: status.backend.keyFingerprint },
         forwardTo: null,
         counts: { captures: status.counts.captures, payments: 0, deliveries: 0 },
+        store: { ...status.store, setAside: [] },
       };
     },
     listCaptures: async (query) => {

@@ -135,6 +135,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
         respondMode: config.respond,
         forwardTo: replay.forwardTarget(),
         counts: { captures: store.captures.count(), payments: store.payments.list().length, deliveries: store.deliveries.count() },
+        store: { storedBytes: store.captures.storedBytes(), ...store.captures.limits(), ...store.recovery },
       };
     };
     const reconciler = startReconciler(payments, { intervalMs: options.reconcileIntervalMs, log });

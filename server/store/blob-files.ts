@@ -19,8 +19,8 @@ interface Pending {
 
 export interface BlobFilesOptions {
   dir: string;
-  /** A file takes no more appends once it holds this many bytes (a single larger blob still fits alone). */
-  maxFileBytes: number;
+  /** A file takes no more appends once it holds this many bytes (a single larger blob still fits alone); asked at each append. */
+  maxFileBytes: () => number;
   /** fdatasync each write before resolving it. */
   fsync: boolean;
 }
@@ -77,7 +77,7 @@ export class BlobFiles {
   /** Reserves the place of `bytes` now; the promise resolves once they are written there. */
   append(bytes: Buffer): { ref: BlobRef; written: Promise<void> } {
     let size = this.#sizes.get(this.#current)!;
-    if (size > 0 && size + bytes.length > this.#options.maxFileBytes) {
+    if (size > 0 && size + bytes.length > this.#options.maxFileBytes()) {
       this.#current += 1;
       this.#sizes.set(this.#current, 0);
       size = 0;

@@ -10,8 +10,8 @@ import type { DeliveryCollectionOptions } from './deliveries.ts';
 import type { CollectionMeta } from './meta-file.ts';
 import { SegmentedCollection } from './segmented-collection.ts';
 
-/** A capture as the store takes it: the body as bytes. */
-export type CaptureDraft = Omit<Capture, 'seq' | 'bodyBase64'> & { body: Buffer };
+/** A capture as the store takes it: the body as bytes; a verdict's canonical string and fields are not kept. */
+export type CaptureDraft = Omit<Capture, 'seq' | 'bodyBase64' | 'verification'> & { body: Buffer; verification: Verdict | StoredVerdict };
 
 /** The index entry: what is in memory and in the segment files; `blob` says where the headers and body are. */
 export interface StoredCapture extends CaptureInfo {
@@ -72,13 +72,15 @@ function costOf(capture: StoredCapture): number {
 }
 
 export async function openCaptures(options: CaptureCollectionOptions, loaded: CollectionMeta): Promise<{ captures: CaptureStore; close: () => Promise<void> }> {
-  const blobs = await BlobFiles.open({ dir: join(options.dataDir, 'captures', 'bodies'), maxFileBytes: options.blobFileBytes ?? 16 * 1024 * 1024, fsync: options.fsync });
+  // A file rolls at an eighth of the bytes kept (64 KiB to 16 MiB): the file being written, whose dead bytes are never
+  // reclaimed before it rolls, stays small next to what is kept.
+  const maxFileBytes = () => Math.min(options.blobFileBytes ?? 16 * 1024 * 1024, Math.max(64 * 1024, storedBytes / 8));
+  const blobs = await BlobFiles.open({ dir: join(options.dataDir, 'captures', 'bodies'), maxFileBytes, fsync: options.fsync });
   const channelCounts = new Map<string, number>();
   /** Per blob file: bytes still referred to, and by which captures (to move them when the file is mostly dead). */
   const liveByFile = new Map<number, { bytes: number; ids: Set<string> }>();
   let storedBytes = 0;
   let closing = false;
-  let unreadable = 0;
   const collection = await SegmentedCollection.load<StoredCapture>({
     dataDir: options.dataDir,
     name: 'captures',
@@ -92,12 +94,8 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
     meta: options.meta,
     log: options.log,
     recovery: options.recovery,
-    isRecord: (value): value is StoredCapture => {
-      if (!isStoredCapture(value)) return false;
-      if (blobs.holds(value.blob)) return true;
-      unreadable += 1;
-      return false;
-    },
+    isRecord: isStoredCapture,
+    isReadable: (capture) => blobs.holds(capture.blob),
     onAdd(capture) {
       storedBytes += costOf(capture);
       const live = liveByFile.get(capture.blob.file) ?? { bytes: 0, ids: new Set<string>() };
@@ -120,10 +118,6 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
     },
     afterCheckpoint: () => tidyBlobFiles(),
   }, loaded);
-  if (unreadable > 0) {
-    options.recovery.lost += unreadable;
-    options.log(`warning: ${unreadable} captures name bytes missing from ${join(options.dataDir, 'captures', 'bodies')} (a file deleted or cut by hand); they were dropped.`);
-  }
 
   /**
    * After a checkpoint: deletes blob files nothing refers to, and moves the captures out of one file that is more
@@ -137,11 +131,15 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
       }
     }
     if (closing) return;
-    for (const [file, size] of blobs.sizes) {
+    for (const [file, size] of [...blobs.sizes]) {
       const live = liveByFile.get(file);
       if (file === blobs.current || !live || live.bytes * 2 >= size) continue;
+      // The journal lines naming the new places are written before the file goes, so a crash finds every capture.
       for (const id of [...live.ids]) await moveBlob(id);
-      return;
+      if (live.bytes === 0 && !closing) {
+        await blobs.remove(file);
+        liveByFile.delete(file);
+      }
     }
   }
 

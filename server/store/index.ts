@@ -26,6 +26,8 @@ export interface StoreOptions {
   keep?: number;
   /** Body bytes of the kept captures (default 256 MiB): a flood of large bodies evicts old captures instead of filling memory. */
   maxBodyBytes?: number;
+  /** Blob files (capture bytes) take no more appends beyond this size. Default 16 MiB. */
+  blobFileBytes?: number;
   /** Records per segment file. Default 200. */
   segmentSize?: number;
   /** Warnings (a corrupt file moved aside, a torn journal line ignored, a failed checkpoint). */
@@ -71,7 +73,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const shared = { dataDir: options.dataDir, segmentSize, checkpointDelayMs, fsync: options.fsync ?? false, meta, log, recovery };
   const deliveries = await openDeliveries({ ...shared, keep: keep * DELIVERIES_PER_KEPT_CAPTURE }, loaded.deliveries);
   const maxBodyBytes = positiveInteger(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes');
-  const captures = await openCaptures({ ...shared, keep, maxBodyBytes, onRemoved: deliveries.removeForCaptures }, loaded.captures);
+  const captures = await openCaptures({ ...shared, keep, maxBodyBytes, blobFileBytes: options.blobFileBytes, onRemoved: deliveries.removeForCaptures }, loaded.captures);
   const payments = await openPayments(options.dataDir, log);
 
   let closing: Promise<void> | null = null;

@@ -23,6 +23,8 @@ export interface CollectionOptions<T> {
   isRecord: (value: unknown) => value is T;
   /** Counts of what damaged segment files gave back at open; added to. */
   recovery: Recovery;
+  /** At open, after the journal is replayed: false drops a record whose data cannot be read (counted as lost). */
+  isReadable?: (record: T) => boolean;
   /** Called for each record entering or leaving memory (indexes of the owner). */
   onAdd?: (record: T) => void;
   onRemove?: (record: T) => void;
@@ -90,10 +92,23 @@ export class SegmentedCollection<T extends SeqRecord> {
     this.#journal = new Journal({ dir: this.#dir, firstNo: loaded.journal.nextNo, fsync: options.fsync });
     this.#checkpoints = new CheckpointScheduler(() => this.#checkpoint(), options.checkpointDelayMs);
     const all: Array<Entry<T>> = [];
+    let unreadable = 0;
     for (const [no, records] of loaded.segments) {
       const segment = this.#createSegment(no);
       segment.removedMax = loaded.removedMax.get(no) ?? 0;
-      for (const record of records) all.push({ record, segment });
+      for (const record of records) {
+        if (options.isReadable?.(record) === false) {
+          unreadable += 1;
+          segment.removedMax = Math.max(segment.removedMax, record.seq);
+          loaded.dirty.add(no);
+          continue;
+        }
+        all.push({ record, segment });
+      }
+    }
+    if (unreadable > 0) {
+      options.recovery.lost += unreadable;
+      options.log(`warning: ${unreadable} records in ${this.#dir} name data that is gone (a file deleted or cut by hand); they were dropped.`);
     }
     all.sort((a, b) => a.record.seq - b.record.seq);
     for (const entry of all) this.#insert(entry.record, entry.segment);
