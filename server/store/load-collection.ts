@@ -1,6 +1,7 @@
 // Loads a collection at open: its segment files (a corrupt one set aside), then every journal file replayed over them.
 
 import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { maxSeqInText, setAside, type Log } from './json-files.ts';
 import { readJournals } from './journal-lines.ts';
@@ -26,9 +27,20 @@ export function segmentPath(dir: string, no: number): string {
   return join(dir, `${String(no).padStart(6, '0')}.json`);
 }
 
-/** Valid JSON with one record per line, so that a damaged file still gives back every line that parses. */
+/**
+ * Valid JSON with one record per line, each with a hash of its text: a damaged file still gives back every line
+ * that parses and matches its hash (a cut can splice two lines of the same shape into one that parses).
+ */
 export function stringifySegment<T>(data: SegmentData<T>): string {
-  return `{"records":[\n${data.records.map((record) => JSON.stringify(record)).join(',\n')}\n]}\n`;
+  return `{"v":2,"records":[\n${data.records.map((record) => formatLine(JSON.stringify(record))).join(',\n')}\n]}\n`;
+}
+
+function formatLine(json: string): string {
+  return `["${hashLine(json)}",${json}]`;
+}
+
+function hashLine(json: string): string {
+  return createHash('sha256').update(json).digest('hex').slice(0, 12);
 }
 
 export interface LoadedCollection<T> {
@@ -149,18 +161,14 @@ interface SegmentRead<T> {
  */
 async function readSegment<T>(path: string, isRecord: (value: unknown) => value is T, log: Log, recovery: Recovery): Promise<SegmentRead<T>> {
   const text = await readFile(path, 'utf8');
-  try {
-    const data = JSON.parse(text) as SegmentData<T>;
-    if (Array.isArray(data?.records) && data.records.every(isRecord)) return { records: data.records, damaged: false, salvagedMaxSeq: 0 };
-  } catch {
-    // Salvaged line by line below.
-  }
+  const whole = parseWhole(text, isRecord);
+  if (whole) return { records: whole, damaged: false, salvagedMaxSeq: 0 };
   const records: T[] = [];
   let lost = 0;
   let salvagedMaxSeq = 0;
   for (const line of text.split('\n')) {
     const trimmed = line.trim().replace(/,$/, '');
-    if (trimmed === '' || trimmed === '{"records":[' || trimmed === ']}') continue;
+    if (trimmed === '' || trimmed === '{"v":2,"records":[' || trimmed === '{"records":[' || trimmed === ']}') continue;
     const record = parseRecordLine(trimmed, isRecord);
     if (record) {
       records.push(record);
@@ -177,10 +185,34 @@ async function readSegment<T>(path: string, isRecord: (value: unknown) => value 
   return { records, damaged: true, salvagedMaxSeq };
 }
 
+/** The records of an intact file (version 2 with every hash matching, or the older plain list); null when damaged. */
+function parseWhole<T>(text: string, isRecord: (value: unknown) => value is T): T[] | null {
+  let data: { v?: unknown; records?: unknown };
+  try {
+    data = JSON.parse(text) as typeof data;
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(data?.records)) return null;
+  if (data.v !== 2) return data.records.every(isRecord) ? (data.records as T[]) : null;
+  const records: T[] = [];
+  for (const entry of data.records as unknown[]) {
+    const record = checkEntry(entry, isRecord);
+    if (!record) return null;
+    records.push(record);
+  }
+  return records;
+}
+
+function checkEntry<T>(entry: unknown, isRecord: (value: unknown) => value is T): T | null {
+  if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || !isRecord(entry[1])) return null;
+  return hashLine(JSON.stringify(entry[1])) === entry[0] ? entry[1] : null;
+}
+
 function parseRecordLine<T>(line: string, isRecord: (value: unknown) => value is T): T | null {
   try {
     const value: unknown = JSON.parse(line);
-    return isRecord(value) ? value : null;
+    return Array.isArray(value) ? checkEntry(value, isRecord) : isRecord(value) ? value : null;
   } catch {
     return null;
   }
