@@ -7,9 +7,15 @@ import { EXPORT_FORMAT, EXPORT_VERSION } from './json-export.ts';
 
 /** Every capture still stored, oldest first, read from disk one at a time (one deleted meanwhile is skipped). */
 async function* readCaptures(store: Store): AsyncGenerator<Capture> {
-  for (const info of store.captures.since(0)) {
-    const capture = await store.captures.read(info.id);
-    if (capture) yield capture;
+  let after = 0;
+  for (;;) {
+    const page = store.captures.since(after, 100);
+    if (page.length === 0) return;
+    for (const info of page) {
+      const capture = await store.captures.read(info.id);
+      if (capture) yield capture;
+    }
+    after = page.at(-1)!.seq;
   }
 }
 

@@ -26,6 +26,8 @@ export interface DeliveryCollectionOptions {
   fsync: boolean;
   meta: MetaFile;
   log: Log;
+  /** Bytes of bodies kept (base64 text), beyond which the oldest go. */
+  maxBytes?: number;
   /** Counts of what damaged segment files gave back at open (shown in /api/status). */
   recovery: Recovery;
 }
@@ -46,6 +48,7 @@ export async function openDeliveries(options: DeliveryCollectionOptions, loaded:
   const collection = await SegmentedCollection.load<Delivery>({
     ...options,
     name: 'deliveries',
+    sizeOf: (delivery) => delivery.request.bodyBase64.length + (delivery.response?.bodyBase64.length ?? 0),
     isRecord: isDelivery,
     onAdd(delivery) {
       if (delivery.captureId === undefined) return;

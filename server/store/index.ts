@@ -19,6 +19,8 @@ export const DEFAULT_CHECKPOINT_DELAY_MS = 300;
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
 /** Deliveries are kept up to this many times `keep`, oldest evicted first. */
 export const DELIVERIES_PER_KEPT_CAPTURE = 5;
+/** And up to this many bytes of request and answer bodies (deliveries are held in memory: an app's answers are up to 64 KiB each). */
+export const DELIVERY_BYTES = 64 * 1024 * 1024;
 
 export interface StoreOptions {
   dataDir: string;
@@ -71,7 +73,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   for (const collection of [loaded.captures, loaded.deliveries]) collection.lastSeq = Math.max(collection.lastSeq, salvagedMaxSeq);
   const recovery: Recovery = { recovered: 0, lost: 0, setAside: [] };
   const shared = { dataDir: options.dataDir, segmentSize, checkpointDelayMs, fsync: options.fsync ?? false, meta, log, recovery };
-  const deliveries = await openDeliveries({ ...shared, keep: keep * DELIVERIES_PER_KEPT_CAPTURE }, loaded.deliveries);
+  const deliveries = await openDeliveries({ ...shared, keep: keep * DELIVERIES_PER_KEPT_CAPTURE, maxBytes: DELIVERY_BYTES }, loaded.deliveries);
   const maxBodyBytes = positiveInteger(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes');
   const captures = await openCaptures({ ...shared, keep, maxBodyBytes, blobFileBytes: options.blobFileBytes, onRemoved: deliveries.removeForCaptures }, loaded.captures);
   const payments = await openPayments(options.dataDir, log);

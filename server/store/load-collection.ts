@@ -74,7 +74,7 @@ export interface LoadOptions<T> {
  * checkpoint already wrote changes nothing, so a crash at any point of a checkpoint loses nothing.
  */
 export async function loadCollection<T extends SeqRecord>({ dir, isRecord, log, meta, recovery }: LoadOptions<T>): Promise<LoadedCollection<T>> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const numbers = (await readdir(dir))
     .map((name) => /^(\d+)\.json$/.exec(name)?.[1])
     .filter((digits): digits is string => digits !== undefined)

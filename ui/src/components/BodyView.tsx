@@ -10,8 +10,9 @@ import { JsonView } from './JsonView.tsx';
 type Mode = 'pretty' | 'raw' | 'hex';
 const PRETTY_LIMIT = 256 * 1024;
 
-export function BodyView(props: { bodyBase64: string; title?: string }) {
-  const decoded = useMemo(() => readBody(props.bodyBase64), [props.bodyBase64]);
+/** `note`: the server's reason to show a JSON body as text (too deep or too big for a tree), shown instead of the tree. */
+export function BodyView(props: { bodyBase64: string; title?: string; note?: string | null }) {
+  const decoded = useMemo(() => readBody(props.bodyBase64, Boolean(props.note)), [props.bodyBase64, props.note]);
   const [mode, setMode] = useState<Mode>(decoded.json ? 'pretty' : decoded.printable ? 'raw' : 'hex');
   const modes: Mode[] = decoded.json ? ['pretty', 'raw', 'hex'] : decoded.printable ? ['raw', 'hex'] : ['hex'];
   return (
@@ -28,6 +29,7 @@ export function BodyView(props: { bodyBase64: string; title?: string }) {
         </span>
         {decoded.printable && <CopyButton text={decoded.text} label="Copy raw" />}
       </h3>
+      {props.note && <p class="muted small" data-testid="body-note">{props.note}</p>}
       {decoded.bytes.length === 0 ? <p class="muted">Empty body.</p>
         : mode === 'pretty' && decoded.json ? <JsonView value={decoded.json} />
         : mode === 'raw' ? <pre class="code code-raw" data-testid="raw-body">{decoded.text}</pre>
@@ -36,11 +38,11 @@ export function BodyView(props: { bodyBase64: string; title?: string }) {
   );
 }
 
-function readBody(bodyBase64: string): { bytes: Uint8Array; text: string; printable: boolean; json: RawJson | null; jsonError: string | null } {
+function readBody(bodyBase64: string, asText: boolean): { bytes: Uint8Array; text: string; printable: boolean; json: RawJson | null; jsonError: string | null } {
   const bytes = decodeBase64(bodyBase64);
   const printable = isPrintable(bytes);
   const text = printable ? new TextDecoder().decode(bytes) : '';
-  if (!printable || bytes.length === 0 || bytes.length > PRETTY_LIMIT) return { bytes, text, printable, json: null, jsonError: null };
+  if (asText || !printable || bytes.length === 0 || bytes.length > PRETTY_LIMIT) return { bytes, text, printable, json: null, jsonError: null };
   try {
     return { bytes, text, printable, json: parseRawJson(text), jsonError: null };
   } catch (error) {

@@ -37,7 +37,7 @@ export function CaptureDetail() {
       <SignaturePanel verification={detail.verification} />
       <SignStringCompare fields={detail.verification.fields} key={`compare-${detail.id}`} />
       <LinkedPayment detail={detail} readOnly={readOnly} />
-      <BodyView bodyBase64={detail.bodyBase64} key={`body-${detail.id}`} />
+      <BodyView bodyBase64={detail.bodyBase64} note={detail.jsonNote} key={`body-${detail.id}`} />
       <HeadersTable headers={detail.headers} />
       {!readOnly && <ReplayPanel detail={detail} key={`replay-${detail.id}`} />}
       {!readOnly && <DeliveryList deliveries={detail.deliveries} />}
