@@ -74,8 +74,8 @@ export class SegmentedCollection<T extends SeqRecord> {
   /** Sealed journal files, every entry of which is in memory: deleted once a checkpoint has written every dirty segment. */
   #replaced: string[] = [];
   #failing = false;
-  /** Ids of appends whose journal line is not written yet. */
-  #pendingIds = new Set<string>();
+  /** Appends whose journal line is not written yet, by id: they can already be chosen for eviction by later appends. */
+  #pending = new Map<string, T>();
   /** Records chosen for eviction by an append whose line is not written yet. */
   #doomed = new Set<T>();
   /** Count and bytes once every write in flight has landed: eviction decisions are made against these. */
@@ -156,29 +156,33 @@ export class SegmentedCollection<T extends SeqRecord> {
    * holds the change. A failed write changes nothing in memory.
    */
   async append(draft: Omit<T, 'seq'>): Promise<T> {
-    if (this.#byId.has(draft.id) || this.#pendingIds.has(draft.id)) throw new Error(`A record with id ${draft.id} is already stored in ${this.#options.name}.`);
+    if (this.#byId.has(draft.id) || this.#pending.has(draft.id)) throw new Error(`A record with id ${draft.id} is already stored in ${this.#options.name}.`);
     const record = { ...draft, seq: ++this.#lastSeq } as T;
     const segment = this.#reserveSlot();
     const size = this.#sizeOf(record);
     this.#planned.count += 1;
     this.#planned.bytes += size;
+    // Earlier appends still being written may be chosen too: their lines come first in the journal, so they
+    // are in memory by the time this line is applied (and replayed in the same order at open).
     const victims = this.#chooseVictims();
-    this.#pendingIds.add(record.id);
+    this.#pending.set(record.id, record);
+    this.#queues.push(record);
     const line = formatPut(segment.no, record, victims.map((victim) => victim.id));
     try {
       await this.#journal.append(line, () => {
+        this.#pending.delete(record.id);
         for (const victim of victims) this.#drop(victim);
-        this.#insert(record, segment);
+        this.#insert(record, segment, false);
         this.#markDirty(segment);
       });
     } catch (error) {
+      this.#pending.delete(record.id);
       this.#planned.count -= 1 - victims.length;
       this.#planned.bytes -= size - victims.reduce((sum, victim) => sum + this.#sizeOf(victim), 0);
       for (const victim of victims) this.#doomed.delete(victim);
-      this.#queues.rebuild(this.#order.ascending(0));
+      this.#queues.rebuild([...this.#order.ascending(0), ...this.#pending.values()].sort((a, b) => a.seq - b.seq));
       throw error;
     } finally {
-      this.#pendingIds.delete(record.id);
       if (segment === this.#open) this.#openPending -= 1;
     }
     return record;
@@ -235,7 +239,7 @@ export class SegmentedCollection<T extends SeqRecord> {
     const victims: T[] = [];
     const maxBytes = this.#options.maxBytes ?? Number.POSITIVE_INFINITY;
     while (this.#planned.count > this.#options.keep || (this.#planned.bytes > maxBytes && this.#planned.count > 1)) {
-      const victim = this.#queues.pop((record) => this.#byId.get(record.id)?.record === record && !this.#doomed.has(record));
+      const victim = this.#queues.pop((record) => this.#isLive(record) && !this.#doomed.has(record));
       if (!victim) break;
       this.#doomed.add(victim);
       victims.push(victim);
@@ -245,12 +249,18 @@ export class SegmentedCollection<T extends SeqRecord> {
     return victims;
   }
 
-  /** Puts a record in memory (its segment's list, the order, the indexes). */
-  #insert(record: T, segment: Segment<T>): void {
+  /** In memory, or an append still being written. */
+  #isLive(record: T): boolean {
+    const entry = this.#byId.get(record.id);
+    return entry ? entry.record === record : this.#pending.get(record.id) === record;
+  }
+
+  /** Puts a record in memory (its segment's list, the order, the indexes); appends entered the eviction queue already. */
+  #insert(record: T, segment: Segment<T>, enqueue = true): void {
     segment.records.push(record);
     this.#order.push(record);
     this.#byId.set(record.id, { record, segment });
-    this.#queues.push(record);
+    if (enqueue) this.#queues.push(record);
     this.#options.onAdd?.(record);
   }
 

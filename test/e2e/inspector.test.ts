@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureDetail, PaymentListResponse } from '../../shared/api.ts';
-import type { Capture } from '../../shared/records.ts';
+import type { CaptureInfo } from '../../shared/records.ts';
+import type { CaptureDraft } from '../../server/store/index.ts';
 import { launchBrowser, type BrowserSession } from '../helpers/browser.ts';
 import { ensureUiBuilt } from './build-ui.ts';
 import { startTestInstance, type TestInstance } from '../helpers/start-instance.ts';
@@ -309,7 +310,7 @@ async function seedCaptures(instance: TestInstance, count: number): Promise<void
   const start = Date.parse('2026-10-01T08:00:00Z');
   const batch = 500;
   for (let first = 0; first < count; first += batch) {
-    const appends: Array<Promise<Capture>> = [];
+    const appends: Array<Promise<CaptureInfo>> = [];
     for (let i = first; i < Math.min(count, first + batch); i++) appends.push(instance.store.captures.append(makeSeedCapture(i, start)));
     await Promise.all(appends);
   }

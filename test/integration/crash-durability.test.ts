@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CaptureListResponse } from '../../shared/api.ts';
+import type { CaptureDetail, CaptureListResponse } from '../../shared/api.ts';
 import { spawnMiahook } from '../helpers/spawn-miahook.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -10,12 +10,14 @@ describe('kill -9 during a burst of callbacks', () => {
   it('loses none of the callbacks it acknowledged', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'miahook-crash-'));
     const first = await spawnMiahook(dataDir, ['--rate-limit', '0']);
-    const acked = new Set<string>();
+    /** Id of each acknowledged capture -> the body sent. */
+    const acked = new Map<string, string>();
     let sent = 0;
     const sendOne = async (n: number) => {
       try {
-        const response = await fetch(first.runtime.callbackUrl!, { method: 'POST', body: `{"burst":${n},"pad":"${'x'.repeat(900)}"}`, headers: { 'content-type': 'application/json' } });
-        if (response.status === 200) acked.add(((await response.json()) as { id: string }).id);
+        const body = `{"burst":${n},"pad":"${'x'.repeat(900)}"}`;
+        const response = await fetch(first.runtime.callbackUrl!, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        if (response.status === 200) acked.set(((await response.json()) as { id: string }).id, body);
       } catch {
         // the process was killed mid-request: not acknowledged
       }
@@ -39,8 +41,15 @@ describe('kill -9 during a burst of callbacks', () => {
         for (const item of page.items) stored.add(item.id);
         before = page.nextBefore;
       } while (before);
-      const lost = [...acked].filter((id) => !stored.has(id));
+      const lost = [...acked.keys()].filter((id) => !stored.has(id));
       expect(lost).toEqual([]);
+      // Their bytes too: each one's body reads back as sent.
+      const bytesLost: string[] = [];
+      for (const [id, body] of acked) {
+        const detail = (await (await fetch(`${second.runtime.inspectorUrl}/api/captures/${id}`, { headers: { authorization: `Bearer ${second.runtime.token}` } })).json()) as CaptureDetail;
+        if (Buffer.from(detail.bodyBase64 ?? '', 'base64').toString() !== body) bytesLost.push(id);
+      }
+      expect(bytesLost).toEqual([]);
     } finally {
       await second.stop();
     }

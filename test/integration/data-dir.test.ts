@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CaptureListResponse } from '../../shared/api.ts';
+import type { CaptureDetail, CaptureListResponse } from '../../shared/api.ts';
 import { spawnMiahook } from '../helpers/spawn-miahook.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { startTestInstance } from '../helpers/start-instance.ts';
@@ -18,6 +18,9 @@ describe('data dir', () => {
     try {
       const list = (await (await second.api('/api/captures')).json()) as CaptureListResponse;
       expect(list.items.map((item) => item.id)).toEqual([...ids].reverse());
+      // The bytes come back too (they live in captures/bodies, apart from the index).
+      const bodies = await Promise.all(ids.map(async (id) => Buffer.from(((await (await second.api(`/api/captures/${id}`)).json()) as CaptureDetail).bodyBase64, 'base64').toString()));
+      expect(bodies).toEqual(ids.map((_, i) => `{"n":${i}}`));
       const next = ((await (await fetch(second.callbackUrl, { method: 'POST', body: '{}' })).json()) as { id: string }).id;
       const after = (await (await second.api('/api/captures?limit=1')).json()) as CaptureListResponse;
       expect(after.items[0]!.id).toBe(next);

@@ -1,7 +1,7 @@
 // The store acknowledges only what is on disk: concurrent appends, retention, deliveries and payments on real files.
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -35,10 +35,16 @@ function payment(paymentId: string, status: PaymentRecord['status'] = 'CREATED')
   };
 }
 
-/** Ids in a file of a collection, read synchronously: journal lines first, then segment files (a checkpoint deletes a journal only after its segments are written). */
-function idsOnDisk(collection: 'captures' | 'deliveries'): Set<string> {
+interface RecordOnDisk {
+  id: string;
+  /** Captures: where their headers and body are in captures/bodies. */
+  blob?: { file: number; offset: number; length: number };
+}
+
+/** Records in a file of a collection, read synchronously: journal lines first, then segment files (a checkpoint deletes a journal only after its segments are written). */
+function recordsOnDisk(collection: 'captures' | 'deliveries'): Map<string, RecordOnDisk> {
   const dir = join(dataDir, collection);
-  const found = new Set<string>();
+  const found = new Map<string, RecordOnDisk>();
   const read = (name: string) => {
     try {
       return readFileSync(join(dir, name), 'utf8');
@@ -49,16 +55,41 @@ function idsOnDisk(collection: 'captures' | 'deliveries'): Set<string> {
   };
   for (const name of readdirSync(dir).filter((file) => /^journal-\d+\.jsonl$/.test(file))) {
     for (const line of (read(name) ?? '').split('\n').filter((text) => text.endsWith('}'))) {
-      const entry = JSON.parse(line) as { op: string; record?: { id: string } };
-      if (entry.op === 'put') found.add(entry.record!.id);
+      const entry = JSON.parse(line) as { op: string; record?: RecordOnDisk };
+      if (entry.op === 'put') found.set(entry.record!.id, entry.record!);
     }
   }
   for (const name of readdirSync(dir).filter((file) => /^\d+\.json$/.test(file))) {
     const text = read(name);
-    if (text !== null) for (const record of (JSON.parse(text) as { records: { id: string }[] }).records) found.add(record.id);
+    if (text === null) continue;
+    // Each line of `records` is `[hash, record]` (or a bare record in files written before hashes).
+    for (const line of (JSON.parse(text) as { records: Array<[string, RecordOnDisk] | RecordOnDisk> }).records) {
+      const record = Array.isArray(line) ? line[1] : line;
+      found.set(record.id, record);
+    }
   }
   return found;
 }
+
+function idsOnDisk(collection: 'captures' | 'deliveries'): Set<string> {
+  return new Set(recordsOnDisk(collection).keys());
+}
+
+/** The bytes a capture record on disk points to in captures/bodies (headers JSON, then the body), read synchronously; null when missing. */
+function blobOnDisk(record: RecordOnDisk): Buffer | null {
+  const blob = record.blob;
+  if (!blob) return null;
+  const fd = openSync(join(dataDir, 'captures', 'bodies', `${String(blob.file).padStart(6, '0')}.bin`), 'r');
+  try {
+    const bytes = Buffer.alloc(blob.length);
+    const read = readSync(fd, bytes, 0, blob.length, blob.offset);
+    return read === blob.length ? bytes : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const blobOf = (draft: CaptureDraft) => Buffer.concat([Buffer.from(JSON.stringify(draft.headers)), draft.body]);
 
 const reopen = async (options: { keep?: number; segmentSize?: number } = {}) => {
   await store.close();
@@ -77,32 +108,40 @@ afterEach(async () => {
 });
 
 describe('store durability', () => {
-  it('resolves each of 500 concurrent appends only once its record is in a file on disk', async () => {
+  it('resolves each of 500 concurrent appends only once its record and its bytes are in files on disk', async () => {
     const missing: string[] = [];
     await Promise.all(Array.from({ length: 500 }, (_, i) =>
       store.captures.append(captureDraft(`c${i}`)).then((capture) => {
-        if (!idsOnDisk('captures').has(capture.id)) missing.push(capture.id);
+        const record = recordsOnDisk('captures').get(capture.id);
+        if (!record) missing.push(capture.id);
+        else if (!blobOnDisk(record)?.equals(blobOf(captureDraft(capture.id)))) missing.push(`${capture.id} (bytes)`);
       })));
     expect(missing).toEqual([]);
-    const seqs = store.captures.list({ limit: 500 }).items.map((capture) => capture.seq);
+    const seqs = (await store.captures.list({ limit: 500 })).items.map((capture) => capture.seq);
     expect(new Set(seqs).size).toBe(500);
     expect(Math.max(...seqs)).toBe(500);
     await store.close();
-    // Closing checkpoints: ten full segment files, and no journal left.
-    expect((await readdir(join(dataDir, 'captures'))).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `${String(i + 1).padStart(6, '0')}.json`));
+    // Closing checkpoints: ten full segment files, no journal left, and the blob files hold every capture's bytes once.
+    expect((await readdir(join(dataDir, 'captures'))).sort()).toEqual([...Array.from({ length: 10 }, (_, i) => `${String(i + 1).padStart(6, '0')}.json`), 'bodies']);
+    const blobFiles = await readdir(join(dataDir, 'captures', 'bodies'));
+    expect(blobFiles.length).toBeGreaterThan(0);
+    expect(blobFiles.filter((name) => !/^\d{6}\.bin$/.test(name))).toEqual([]);
+    const blobBytes = (await Promise.all(blobFiles.map((name) => stat(join(dataDir, 'captures', 'bodies', name))))).reduce((sum, file) => sum + file.size, 0);
+    expect(blobBytes).toBe(Array.from({ length: 500 }, (_, i) => blobOf(captureDraft(`c${i}`)).length).reduce((sum, length) => sum + length, 0));
     await reopen({ segmentSize: 50 });
     expect(store.captures.count()).toBe(500);
+    expect(Buffer.from((await store.captures.read('c499'))!.bodyBase64, 'base64')).toEqual(captureDraft('c499').body);
   });
 
   it('evicts the oldest captures beyond keep, deletes emptied segment files, and keeps it so after reopen', async () => {
     await reopen({ keep: 5, segmentSize: 2 });
     for (let i = 1; i <= 12; i++) await store.captures.append(captureDraft(`r${i}`));
     const newestFive = ['r12', 'r11', 'r10', 'r9', 'r8'];
-    expect(store.captures.list({}).items.map((capture) => capture.id)).toEqual(newestFive);
+    expect((await store.captures.list({})).items.map((capture) => capture.id)).toEqual(newestFive);
     expect(store.captures.get('r7')).toBeUndefined();
     await reopen({ keep: 100, segmentSize: 2 });
-    expect(store.captures.list({}).items.map((capture) => capture.id)).toEqual(newestFive);
-    expect((await readdir(join(dataDir, 'captures'))).sort()).toEqual(['000004.json', '000005.json', '000006.json']);
+    expect((await store.captures.list({})).items.map((capture) => capture.id)).toEqual(newestFive);
+    expect((await readdir(join(dataDir, 'captures'))).sort()).toEqual(['000004.json', '000005.json', '000006.json', 'bodies']);
     expect((await store.captures.append(captureDraft('r13'))).seq).toBe(13);
   });
 

@@ -5,7 +5,7 @@ import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Capture, Delivery } from '../../shared/records.ts';
+import type { CaptureInfo, Delivery } from '../../shared/records.ts';
 import { openStore, type CaptureDraft, type Store, type StoreOptions } from '../../server/store/index.ts';
 import { Journal, journalPath } from '../../server/store/journal.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -31,18 +31,20 @@ function deliveryDraft(id: string, captureId: string): Omit<Delivery, 'seq'> {
 }
 
 const open = (options: Partial<StoreOptions> = {}, dir = dataDir) => openStore({ dataDir: dir, segmentSize: 3, log, ...options });
-const ids = (captures: Capture[]) => captures.map((capture) => capture.id);
+const ids = (captures: CaptureInfo[]) => captures.map((capture) => capture.id);
 const journalFiles = (collection: string, dir = dataDir) => readdirSync(join(dir, collection)).filter((name) => /^journal-\d+\.jsonl$/.test(name)).sort();
 const segmentFiles = (collection: string, dir = dataDir) => readdirSync(join(dir, collection)).filter((name) => /^\d+\.json$/.test(name)).sort();
 
 /** Every complete journal line of a collection, parsed, read synchronously at the moment of the call. */
-function journalEntries(collection: string, dir = dataDir): Array<{ op: string; seq?: number; record?: { id: string; summary?: { status?: string } }; ids?: string[] }> {
+function journalEntries(collection: string, dir = dataDir): Array<{ op: string; seq?: number; record?: { id: string; summary?: { status?: string } }; evict?: string[]; ids?: string[] }> {
   return journalFiles(collection, dir).flatMap((name) =>
     readFileSync(join(dir, collection, name), 'utf8').split('\n').slice(0, -1).map((line) => JSON.parse(line) as ReturnType<typeof journalEntries>[number]));
 }
 
+/** Ids in a collection's segment files: each line of `records` is `[hash, record]` (or a bare record in files written before hashes). */
 function segmentIds(collection: string, dir = dataDir): string[] {
-  return segmentFiles(collection, dir).flatMap((name) => (JSON.parse(readFileSync(join(dir, collection, name), 'utf8')) as { records: { id: string }[] }).records.map((record) => record.id));
+  return segmentFiles(collection, dir).flatMap((name) => (JSON.parse(readFileSync(join(dir, collection, name), 'utf8')) as { records: Array<[string, { id: string }] | { id: string }> }).records
+    .map((line) => (Array.isArray(line) ? line[1] : line).id));
 }
 
 /** What the files hold at this moment is what a kill -9 would leave: a copy of them to restart from. */
@@ -65,6 +67,8 @@ afterEach(async () => {
 
 describe('store journal', () => {
   it('acknowledges each change only once its line is in the journal file, before any segment file is written', async () => {
+    await store.close();
+    store = await open({ checkpointDelayMs: 60_000, keep: 300 });
     const late: string[] = [];
     await Promise.all(Array.from({ length: 300 }, (_, i) => store.captures.append(draft(`c${i}`)).then((capture) => {
       if (!journalEntries('captures').some((entry) => entry.op === 'put' && entry.record?.id === capture.id && entry.seq === capture.seq)) late.push(capture.id);
@@ -73,8 +77,11 @@ describe('store journal', () => {
     const delivery = await store.deliveries.append(deliveryDraft('d1', 'c7'));
     expect(journalEntries('deliveries').map((entry) => entry.record?.id)).toEqual([delivery.id]);
 
-    await store.captures.update('c5', (capture) => ({ ...capture, summary: { status: 'REFUNDED' } }));
-    expect(journalEntries('captures').at(-1)).toMatchObject({ op: 'put', record: { id: 'c5', summary: { status: 'REFUNDED' } } });
+    // An append beyond keep: the eviction it makes room with is in the same line, and memory follows only that line.
+    const evicting = await store.captures.append(draft('c300'));
+    expect(journalEntries('captures').at(-1)).toMatchObject({ op: 'put', seq: evicting.seq, record: { id: 'c300' }, evict: ['c0'] });
+    expect(store.captures.get('c0')).toBeUndefined();
+    expect(store.captures.count()).toBe(300);
     await store.captures.delete('c7');
     expect(journalEntries('captures').at(-1)).toMatchObject({ op: 'delete', ids: ['c7'] });
     expect(journalEntries('deliveries').at(-1)).toMatchObject({ op: 'delete', ids: ['d1'] });
@@ -100,19 +107,22 @@ describe('store journal', () => {
   });
 
   it('restarts from a crash image: replays the journal, ignores a torn last line with a warning, never reuses its seq', async () => {
+    await store.close();
+    store = await open({ checkpointDelayMs: 60_000, keep: 4 });
+    // c5's line evicts c1 (keep 4); the restart below keeps 10,000, so only the journaled eviction removes c1.
     for (let i = 1; i <= 5; i++) await store.captures.append(draft(`c${i}`));
-    await store.captures.update('c2', (capture) => ({ ...capture, summary: { status: 'CHANGED' } }));
     await store.captures.delete('c3');
-    await store.deliveries.append(deliveryDraft('d1', 'c1'));
+    await store.deliveries.append(deliveryDraft('d1', 'c2'));
     const crashed = await crashImage();
     const journal = join(crashed, 'captures', 'journal-000001.jsonl');
     await appendFile(journal, '{"op":"put","seq":6,"seg":2,"record":{"id":"torn","receivedAt":"2026-');
 
     const restarted = await open({}, crashed);
-    expect(ids(restarted.captures.list({}).items)).toEqual(['c5', 'c4', 'c2', 'c1']);
-    expect(restarted.captures.get('c2')?.summary.status).toBe('CHANGED');
+    expect(ids((await restarted.captures.list({})).items)).toEqual(['c5', 'c4', 'c2']);
+    expect(restarted.captures.get('c1')).toBeUndefined();
+    expect((await restarted.captures.read('c2'))?.bodyBase64).toBe(Buffer.from('{"result":{"orderId":"c2"}}').toString('base64'));
     expect(restarted.captures.get('torn')).toBeUndefined();
-    expect(restarted.deliveries.listForCapture('c1').map((delivery) => delivery.id)).toEqual(['d1']);
+    expect(restarted.deliveries.listForCapture('c2').map((delivery) => delivery.id)).toEqual(['d1']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/journal-000001\.jsonl ends with an incomplete line \(\d+ bytes\).*never acknowledged and was ignored/);
     expect((await restarted.captures.append(draft('c7'))).seq).toBe(7);
@@ -121,10 +131,10 @@ describe('store journal', () => {
     // The close checkpointed everything: segment files only, and they alone load it all again.
     expect(journalFiles('captures', crashed)).toEqual([]);
     expect(journalFiles('deliveries', crashed)).toEqual([]);
-    expect(segmentIds('captures', crashed).sort()).toEqual(['c1', 'c2', 'c4', 'c5', 'c7']);
+    expect(segmentIds('captures', crashed).sort()).toEqual(['c2', 'c4', 'c5', 'c7']);
     const again = await open({}, crashed);
-    expect(ids(again.captures.list({}).items)).toEqual(['c7', 'c5', 'c4', 'c2', 'c1']);
-    expect(again.captures.get('c2')?.summary.status).toBe('CHANGED');
+    expect(ids((await again.captures.list({})).items)).toEqual(['c7', 'c5', 'c4', 'c2']);
+    expect((await again.captures.read('c5'))?.bodyBase64).toBe(Buffer.from('{"result":{"orderId":"c5"}}').toString('base64'));
     expect(again.deliveries.count()).toBe(1);
     await again.close();
     expect(warnings).toHaveLength(1);
@@ -140,7 +150,7 @@ describe('store journal', () => {
     await writeFile(journal, lines.join('\n'));
 
     const restarted = await open({}, crashed);
-    expect(ids(restarted.captures.list({}).items)).toEqual(['a2', 'a1']);
+    expect(ids((await restarted.captures.list({})).items)).toEqual(['a2', 'a1']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/journal-000001\.jsonl could not be fully read: 1 of its 3 lines are damaged \(the first is line 3\).*moved to .*journal-000001\.jsonl\.corrupt-.*nothing in it was deleted/);
     const aside = (await readdir(join(crashed, 'captures'))).filter((name) => name.startsWith('journal-000001.jsonl.corrupt-'));
@@ -171,15 +181,17 @@ describe('store journal', () => {
     const crashed = await crashImage();
     expect(journalFiles('captures', crashed)).toEqual([]);
     const restarted = await open({}, crashed);
-    expect(ids(restarted.captures.list({}).items)).toEqual(['b6', 'b5', 'b4', 'b3', 'b2', 'b1']);
+    expect(ids((await restarted.captures.list({})).items)).toEqual(['b6', 'b5', 'b4', 'b3', 'b2', 'b1']);
     expect((await restarted.captures.append(draft('b7'))).seq).toBe(7);
     await restarted.close();
     expect(warnings).toEqual([]);
   });
 
   it('replays a journal over segments that already hold its changes without duplicates (a crash before the journal was deleted)', async () => {
+    await store.close();
+    store = await open({ checkpointDelayMs: 60_000, keep: 3 });
+    // e4's line evicts e1 (keep 3): replaying e1's put again must not bring it back.
     for (let i = 1; i <= 4; i++) await store.captures.append(draft(`e${i}`));
-    await store.captures.update('e1', (capture) => ({ ...capture, summary: { status: 'CHANGED' } }));
     await store.captures.delete('e2');
     const image = await crashImage();
     await store.close();
@@ -187,12 +199,12 @@ describe('store journal', () => {
     await cp(join(image, 'captures', 'journal-000001.jsonl'), join(dataDir, 'captures', 'journal-000001.jsonl'));
 
     store = await open({ checkpointDelayMs: 60_000 });
-    expect(ids(store.captures.list({}).items)).toEqual(['e4', 'e3', 'e1']);
-    expect(store.captures.get('e1')?.summary.status).toBe('CHANGED');
+    expect(ids((await store.captures.list({})).items)).toEqual(['e4', 'e3']);
+    expect(store.captures.get('e1')).toBeUndefined();
     expect((await store.captures.append(draft('e5'))).seq).toBe(5);
     await store.close();
     expect(journalFiles('captures')).toEqual([]);
-    expect(segmentIds('captures').sort()).toEqual(['e1', 'e3', 'e4', 'e5']);
+    expect(segmentIds('captures').sort()).toEqual(['e3', 'e4', 'e5']);
     expect(warnings).toEqual([]);
   });
 
@@ -239,7 +251,7 @@ describe('a journal write that fails', () => {
     await store.captures.append(draft('cap_kept'));
     await store.close();
     const reopened = await openStore({ dataDir: dir });
-    expect(reopened.captures.list({}).items.map((capture) => capture.id)).toEqual(['cap_kept']);
+    expect((await reopened.captures.list({})).items.map((capture) => capture.id)).toEqual(['cap_kept']);
     await reopened.close();
   });
 });

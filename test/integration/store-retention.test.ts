@@ -59,6 +59,15 @@ describe('retention', () => {
     expect(kept(store)).toEqual(['g3', 'g4', 'g5', 'j3']);
   });
 
+  it('holds keep and the byte budget when appends arrive together (they may evict each other before landing)', async () => {
+    const { store } = await open({ keep: 5, maxBodyBytes: 10_000 });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => store.captures.append(draft(`c${i}`, 'valid'))));
+    expect(kept(store)).toEqual(['c3', 'c4', 'c5', 'c6', 'c7']);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => store.captures.append(draft(`b${i}`, i === 0 ? 'valid' : 'invalid', 3_000))));
+    expect(store.captures.storedBytes()).toBeLessThanOrEqual(10_000);
+    expect(kept(store)).toContain('b9');
+  });
+
   it('keeps the same order across a restart (evictions are in the journal)', async () => {
     const { store, dataDir } = await open({ keep: 3, checkpointDelayMs: 60_000 });
     for (const [id, verdict] of [['g1', 'valid'], ['j1', 'invalid'], ['g2', 'valid'], ['g3', 'valid']] as const) await store.captures.append(draft(id, verdict));
