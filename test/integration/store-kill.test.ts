@@ -21,9 +21,9 @@ const BODY = `{"result":{"status":"SUCCESS"},"pad":"${'x'.repeat(600)}"}`;
  * capture every 10th; it prints each acknowledgement on stdout (a pipe: written synchronously) and prints
  * `deleting` before it asks for a delete, so the parent knows which deletes may or may not have landed.
  */
-function childScript(dataDir: string): string {
+function childScript(dataDir: string, keep = 10_000): string {
   return `import { openStore } from ${JSON.stringify(STORE_MODULE)};
-const store = await openStore({ dataDir: ${JSON.stringify(dataDir)}, segmentSize: 40, checkpointDelayMs: 5, log: (line) => process.stderr.write(line + '\\n') });
+const store = await openStore({ dataDir: ${JSON.stringify(dataDir)}, keep: ${keep}, segmentSize: 40, checkpointDelayMs: 5, log: (line) => process.stderr.write(line + '\\n') });
 const say = (line) => process.stdout.write(line + '\\n');
 const body = Buffer.from(${JSON.stringify(BODY)});
 const acked = [];
@@ -126,6 +126,53 @@ describe('store under kill -9', () => {
       expect([...acked.keys()].filter((id) => !deleting.has(id) && !again.captures.get(id))).toEqual([]);
     } finally {
       await again.close();
+    }
+  }, 40_000);
+
+  it('loses nothing acknowledged when killed during a burst into a full store (retention evicting on every append)', async () => {
+    const keep = 400;
+    const dataDir = await mkdtemp(join(tmpdir(), 'miahook-store-kill-full-'));
+    const script = join(dataDir, '..', `${Date.now()}-${process.pid}-store-kill-full.mts`);
+    await writeFile(script, childScript(dataDir, keep));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const acked = new Map<string, number>();
+    const deleting = new Set<string>();
+    let pending = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const [word, id, extra] = line.split(' ') as [string, string, string];
+        if (word === 'ack') acked.set(id, Number(extra));
+        else if (word === 'deleting') deleting.add(id);
+      }
+    });
+    const exited = once(child, 'exit');
+    try {
+      await waitFor(() => acked.size >= 4 * keep || child.exitCode !== null, { timeoutMs: 20_000 });
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    const store = await openStore({ dataDir, keep, segmentSize: 40, log: () => {} });
+    try {
+      // Full, less the deletes the child made in its last moments (it deletes an older capture every 10th append).
+      expect(store.captures.count()).toBeLessThanOrEqual(keep);
+      expect(store.captures.count()).toBeGreaterThan(keep - 20);
+      // Retention keeps the newest (all are validly signed): every acknowledged capture at or after the oldest kept
+      // one must be there, with its bytes.
+      const oldestKept = store.captures.since(0, 1)[0]!.seq;
+      const window = [...acked].filter(([id, seq]) => seq >= oldestKept && !deleting.has(id));
+      expect(window.length).toBeGreaterThan(keep / 2);
+      const missing: string[] = [];
+      for (const [id, seq] of window) {
+        const capture = await store.captures.read(id);
+        if (capture?.seq !== seq || capture.bodyBase64 !== Buffer.from(BODY).toString('base64')) missing.push(id);
+      }
+      expect(missing).toEqual([]);
+    } finally {
+      await store.close();
     }
   }, 40_000);
 });
