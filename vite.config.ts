@@ -1,4 +1,4 @@
-// Builds the Preact inspector (ui/ -> ui/dist) and configures vitest for test/.
+// Builds the Preact inspector (ui/ -> dist/ui) and configures vitest for test/.
 
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
@@ -10,10 +10,11 @@ export default defineConfig({
   root,
   base: './',
   plugins: [preact()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 200 },
+  build: { outDir: '../dist/ui', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 200 },
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -1,8 +1,19 @@
-// Where the project's own files are, independent of the directory miahook is started from.
+// Where miahook's own files are, whether it runs from the sources (server/app/paths.ts) or the build
+// (dist/server/app/paths.js, in a checkout or an installed package), independent of the working directory.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The package root: the nearest folder above this file with a package.json (dist/ has none). */
+const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+/** The built inspector UI: `vite build` writes it to dist/ui, which the package ships. */
+export const UI_DIR = join(PACKAGE_ROOT, 'dist', 'ui');
+export const VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`miahook cannot find its package.json above ${start}; reinstall miahook.`);
+  }
+}

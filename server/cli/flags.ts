@@ -28,12 +28,15 @@ export interface FlagSpec {
   argName?: string;
   /** May be given several times; values are joined with commas. */
   repeatable?: boolean;
+  /** One-letter alias, written -x. */
+  short?: string;
 }
 
 const SERVE: readonly CommandName[] = ['start', 'emulator'];
 
 export const FLAGS: readonly FlagSpec[] = [
-  { name: 'help', type: 'boolean', description: 'Show help for the command.', commands: ['start', 'emulator', 'verify', 'replay', 'check', 'export', 'import', 'help'] },
+  { name: 'help', short: 'h', type: 'boolean', description: 'Show help for the command.', commands: ['start', 'emulator', 'verify', 'replay', 'check', 'export', 'import', 'help'] },
+  { name: 'version', short: 'v', type: 'boolean', description: 'Print the version (from package.json) and exit.', commands: ['start'] },
   { name: 'data-dir', type: 'string', argName: 'dir', env: 'MIAHOOK_DATA_DIR', defaultValue: './.miahook', description: 'Where captures, keys and runtime.json are kept (client commands find the running instance there).', commands: ['start', 'emulator', 'replay', 'check', 'export', 'import'] },
   { name: 'port', type: 'number', argName: 'n', env: 'MIAHOOK_PORT', defaultValue: 4600, description: 'Inspector listener port (UI, API, WebSocket). 0 picks a free port.', commands: ['start'] },
   { name: 'ingress-port', type: 'number', argName: 'n', env: 'MIAHOOK_INGRESS_PORT', defaultValue: 4601, description: 'Ingress listener port (POST /callback). 0 picks a free port.', commands: ['start'] },

@@ -33,7 +33,8 @@ export function formatCommandHelp(command: CommandName): string {
 }
 
 function formatFlag(flag: FlagSpec): string {
-  const name = flag.type === 'boolean' ? `--${flag.name}` : `--${flag.name} <${flag.argName ?? flag.type}>`;
+  const long = flag.type === 'boolean' ? `--${flag.name}` : `--${flag.name} <${flag.argName ?? flag.type}>`;
+  const name = flag.short ? `${long}, -${flag.short}` : long;
   const extras = [flag.env ? `env ${flag.env}` : '', flag.defaultValue !== undefined && flag.defaultValue !== '' ? `default ${flag.defaultValue}` : ''].filter(Boolean);
   return `  ${name.padEnd(34)} ${flag.description}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }

@@ -1,5 +1,6 @@
 // The CLI entry: parses argv, runs one command, turns errors into messages and exit codes.
 
+import { VERSION } from '../app/paths.ts';
 import { formatCommandHelp, formatHelp } from './help.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { parseArgs, UsageError } from './parse-args.ts';
@@ -13,6 +14,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const args = parseArgs(argv);
     if (args.command === 'help' || (args.flags.help && argv.length === 1 && argv[0]!.startsWith('-'))) {
       io.stdout.write(`${formatHelp()}\n`);
+      return EXIT.ok;
+    }
+    if (args.flags.version) {
+      io.stdout.write(`${VERSION}\n`);
       return EXIT.ok;
     }
     if (args.flags.help) {

@@ -39,8 +39,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       positionals.push(...args.splice(0));
       break;
     }
-    if (arg === '-h') {
-      flags.help = true;
+    const short = FLAGS.find((flag) => flag.short !== undefined && arg === `-${flag.short}` && flag.commands.includes(command));
+    if (short) {
+      flags[short.name] = true;
       continue;
     }
     if (!arg.startsWith('--')) throw new UsageError(`Unknown option "${arg}". Options are written --name; run "miahook ${command} --help".`);

@@ -8,7 +8,6 @@ import { launchBrowser, type BrowserSession } from '../helpers/browser.ts';
 import { allPassing, CASE_IDS, createHandlerPayment } from '../helpers/handlers/check-run.ts';
 import { startHandlerApp, type HandlerApp } from '../helpers/handlers/handler-app.ts';
 import { startTestInstance, type TestInstance } from '../helpers/start-instance.ts';
-import { ensureUiBuilt } from './build-ui.ts';
 
 let browser: BrowserSession;
 let instance: TestInstance;
@@ -16,7 +15,6 @@ let handler: HandlerApp;
 let paymentId: string;
 
 beforeAll(async () => {
-  await ensureUiBuilt();
   browser = await launchBrowser({ width: 1440, height: 900 });
   instance = await startTestInstance({ args: ['--emulator-ttl', '100000'] });
   // Signs the amount as written in the JSON: "12.5" breaks its sign string.

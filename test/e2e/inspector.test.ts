@@ -11,7 +11,6 @@ import type { CaptureDetail, PaymentListResponse } from '../../shared/api.ts';
 import type { CaptureInfo } from '../../shared/records.ts';
 import type { CaptureDraft } from '../../server/store/index.ts';
 import { launchBrowser, type BrowserSession } from '../helpers/browser.ts';
-import { ensureUiBuilt } from './build-ui.ts';
 import { startTestInstance, type TestInstance } from '../helpers/start-instance.ts';
 
 // The README's screenshot is refreshed only on request (UPDATE_SCREENSHOT=1 npm test); other runs keep a copy
@@ -21,7 +20,6 @@ const SCREENSHOT = fileURLToPath(new URL(process.env.UPDATE_SCREENSHOT ? '../../
 let browser: BrowserSession;
 
 beforeAll(async () => {
-  await ensureUiBuilt();
   browser = await launchBrowser({ width: 1440, height: 900 });
 }, 120_000);
 

@@ -1,9 +1,13 @@
-// Test helper: runs the real `miahook` launcher as a child process and collects its output and exit code.
+// Test helper: runs the real `miahook` command from the sources (its bin file through tsx, as `node --import tsx`)
+// as a child process and collects its output and exit code. The built package is tested in test/packaging/.
 
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const CLI_PATH = fileURLToPath(new URL('../../server/bin/miahook.js', import.meta.url));
+const CLI_PATH = fileURLToPath(new URL('../../server/bin/miahook.ts', import.meta.url));
+/** Node arguments that run the CLI sources: tsx's loader (by absolute URL, so any cwd works), then the bin file. */
+export const CLI_NODE_ARGS: readonly string[] = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, CLI_PATH];
 
 export interface CliResult {
   code: number | null;
@@ -13,7 +17,7 @@ export interface CliResult {
 
 export function runCli(args: string[], options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    const child = spawn(process.execPath, [...CLI_NODE_ARGS, ...args], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

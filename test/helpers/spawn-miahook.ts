@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeInfo } from '../../server/data-dir/runtime-file.ts';
-import { CLI_PATH } from './run-cli.ts';
+import { CLI_NODE_ARGS } from './run-cli.ts';
 import { waitFor } from './wait-for.ts';
 
 export interface SpawnedMiahook {
@@ -17,7 +17,7 @@ export interface SpawnedMiahook {
 }
 
 export async function spawnMiahook(dataDir: string, args: string[] = [], timeoutMs = 15_000): Promise<SpawnedMiahook> {
-  const child = spawn(process.execPath, [CLI_PATH, '--port', '0', '--ingress-port', '0', '--emulator-port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI_NODE_ARGS, '--port', '0', '--ingress-port', '0', '--emulator-port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stdout!.on('data', (chunk) => (output.stdout += chunk));
   child.stderr!.on('data', (chunk) => (output.stderr += chunk));

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMiahook } from '../../app/start-miahook.ts';
 import { startEmulatorOnly } from '../../app/start-emulator-only.ts';
-import { PROJECT_ROOT, UI_DIR } from '../../app/paths.ts';
+import { UI_DIR } from '../../app/paths.ts';
 import { resolveConfig } from '../../config/resolve-config.ts';
 import { readDotenv } from '../../config/read-dotenv.ts';
 import { DataDirLockedError } from '../../data-dir/lock.ts';
@@ -23,7 +23,10 @@ export async function runServe(args: ParsedArgs, io: CliIo): Promise<number> {
       io.stdout.write(formatBanner({ emulatorUrl: emulator.url, credentials: emulator.credentials, dataDir: config.dataDir }));
       close = () => emulator.close();
     } else {
-      if (!existsSync(join(UI_DIR, 'index.html'))) await buildUi(log);
+      if (!existsSync(join(UI_DIR, 'index.html'))) {
+        io.stderr.write(`miahook: the inspector UI is missing (${UI_DIR}). In a git checkout run "npm run build" (npm start does it); otherwise reinstall miahook.\n`);
+        return EXIT.failed;
+      }
       const instance = await startMiahook(config, { log });
       io.stdout.write(formatBanner({ openUrl: instance.openUrl, ingressUrl: instance.ingressUrl, callbackUrl: instance.callbackUrl, emulatorUrl: instance.emulator.url, credentials: instance.emulator.credentials, dataDir: config.dataDir }));
       close = () => instance.close();
@@ -51,10 +54,4 @@ function waitForSignal(): Promise<void> {
     process.on('SIGINT', done);
     process.on('SIGTERM', done);
   });
-}
-
-async function buildUi(log: (line: string) => void): Promise<void> {
-  log('building the inspector UI once (ui/dist is missing)...');
-  const { build } = await import('vite');
-  await build({ configFile: join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
 }
