@@ -17,10 +17,11 @@ export async function runServe(args: ParsedArgs, io: CliIo): Promise<number> {
   const config = resolveConfig(args, io.env, await readDotenv(io.cwd), io.cwd);
   const log = (line: string) => io.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   let close: () => Promise<void>;
+  let banner: string;
   try {
     if (config.command === 'emulator') {
       const emulator = await startEmulatorOnly(config, log);
-      io.stdout.write(formatBanner({ emulatorUrl: emulator.url, credentials: emulator.credentials, dataDir: config.dataDir }));
+      banner = formatBanner({ emulatorUrl: emulator.url, credentials: emulator.credentials, dataDir: config.dataDir });
       close = () => emulator.close();
     } else {
       if (!existsSync(join(UI_DIR, 'index.html'))) {
@@ -28,7 +29,7 @@ export async function runServe(args: ParsedArgs, io: CliIo): Promise<number> {
         return EXIT.failed;
       }
       const instance = await startMiahook(config, { log });
-      io.stdout.write(formatBanner({ openUrl: instance.openUrl, ingressUrl: instance.ingressUrl, callbackUrl: instance.callbackUrl, emulatorUrl: instance.emulator.url, credentials: instance.emulator.credentials, dataDir: config.dataDir }));
+      banner = formatBanner({ openUrl: instance.openUrl, ingressUrl: instance.ingressUrl, callbackUrl: instance.callbackUrl, emulatorUrl: instance.emulator.url, credentials: instance.emulator.credentials, dataDir: config.dataDir });
       close = () => instance.close();
     }
   } catch (error) {
@@ -37,7 +38,10 @@ export async function runServe(args: ParsedArgs, io: CliIo): Promise<number> {
     if (code === 'EADDRINUSE') throw new UsageError(`A port is already in use (${(error as Error).message}). Stop what uses it, or pick other ports with --port, --ingress-port and --emulator-port (0 picks free ones).`);
     throw error;
   }
-  await waitForSignal();
+  // Listen before printing: whoever reads "miahook is running" may send SIGTERM at once, and it must stop cleanly.
+  const signalled = waitForSignal();
+  io.stdout.write(banner);
+  await signalled;
   log('stopping: flushing the store...');
   await close();
   log('stopped.');
