@@ -2,6 +2,7 @@
 // with npm, and runs the installed `miahook` from there, in an environment that cannot reach the repo or its node_modules.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { lstat, readdir, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +90,8 @@ export interface InstalledInstance {
   output: { stdout: string; stderr: string };
   /** Milliseconds from spawn to "miahook is running" on stdout. */
   startMs: number;
+  /** CPU time (user + system) the process had used by then, from /proc (Linux; undefined elsewhere). */
+  startCpuMs: number | undefined;
   /** SIGTERM and wait for the exit code. */
   stop(): Promise<number | null>;
 }
@@ -99,9 +102,12 @@ export async function startInstalled(projectDir: string, args: readonly string[]
   const child = spawn(findInstalledBin(projectDir), args, { cwd: projectDir, env: makeIsolatedEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   let startMs = 0;
+  let startCpuMs: number | undefined;
   child.stdout.on('data', (chunk) => {
     output.stdout += chunk;
-    if (!startMs && output.stdout.includes('miahook is running')) startMs = performance.now() - startedAt;
+    if (startMs || !output.stdout.includes('miahook is running')) return;
+    startMs = performance.now() - startedAt;
+    startCpuMs = readCpuMs(child.pid);
   });
   child.stderr.on('data', (chunk) => (output.stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -120,11 +126,22 @@ export async function startInstalled(projectDir: string, args: readonly string[]
     child,
     output,
     startMs,
+    startCpuMs,
     stop: async () => {
       if (exitCode === undefined) child.kill('SIGTERM');
       return exited;
     },
   };
+}
+
+/** utime + stime of a process in ms, from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms on Linux). */
+function readCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Total size of the files under `dir` (as `du --apparent-size` counts) and the space they take on disk. */
