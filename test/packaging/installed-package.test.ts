@@ -127,4 +127,13 @@ describe('the installed miahook command', () => {
     expect(exitCode).toBe(0);
     expect(instance.output.stderr).not.toMatch(/unexpected error|Error:/);
   });
+
+  // Runs last: it removes the installed UI.
+  it('never builds the UI at start: without it, start exits 1 saying to reinstall', async () => {
+    await rm(join(app, 'node_modules', 'miahook', 'dist', 'ui'), { recursive: true });
+    const run = await runInstalled(app, ['--port', '0', '--ingress-port', '0', '--emulator-port', '0', '--data-dir', join(work, 'data-no-ui')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/the inspector UI is missing .*reinstall miahook/);
+    expect(run.stdout).toBe('');
+  });
 });
