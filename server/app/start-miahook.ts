@@ -26,7 +26,7 @@ import { buildInspectorModel, toListItem } from './build-inspector-model.ts';
 import { createDeliveryMatcher } from './emulator-delivery-matcher.ts';
 import { UI_DIR, VERSION } from './paths.ts';
 import { describeUrlChange, PROBE_PATH, startPublicTunnel, type TunnelTimings } from './public-tunnel.ts';
-import { createSharing } from './sharing.ts';
+import { createSharing } from '../share/sharing.ts';
 import { startBackend } from './start-backend.ts';
 
 export interface MiahookInstance {

@@ -5,8 +5,8 @@ import type { EventBus } from '../events/event-bus.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { InspectorModel } from '../inspector/inspector-model.ts';
 import { createWsHub } from '../inspector/ws-hub.ts';
-import { createShareRoutes, type ShareRoutes } from '../share/share-routes.ts';
-import { createShareTokens } from '../share/share-tokens.ts';
+import { createShareRoutes, type ShareRoutes } from './share-routes.ts';
+import { createShareTokens } from './share-tokens.ts';
 import { buildShareView, filterShareEvent } from './share-view.ts';
 
 const DEFAULT_TTL_SECONDS = 2 * 3600;

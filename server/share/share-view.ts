@@ -4,7 +4,7 @@
 import type { StatusResponse } from '../../shared/api.ts';
 import type { DomainEvent } from '../../shared/events.ts';
 import type { InspectorModel } from '../inspector/inspector-model.ts';
-import type { ShareView } from '../share/share-routes.ts';
+import type { ShareView } from './share-routes.ts';
 
 export function buildShareView(model: InspectorModel): ShareView {
   return {
