@@ -30,7 +30,7 @@ export async function followEvents(source: TailSource, options: FollowOptions): 
     let problem: string;
     try {
       const endpoint = await source.endpoint();
-      if (source.shared) await checkShareStatus(endpoint);
+      if (source.shared) await checkShareStatus(endpoint, everConnected);
       problem = await runSocket(endpoint, position, {
         ...options,
         onHello: () => {
@@ -40,7 +40,7 @@ export async function followEvents(source: TailSource, options: FollowOptions): 
         },
       });
       if (options.signal.aborted) return;
-      if (source.shared) await checkShareStatus(endpoint); // a revoked link is closed with 4001: learn why and stop
+      if (source.shared) await checkShareStatus(endpoint, true); // a revoked link is closed with 4001: learn why and stop
     } catch (error) {
       if (error instanceof RefusedLinkError) throw error;
       if (options.signal.aborted) return;
@@ -57,8 +57,9 @@ export async function followEvents(source: TailSource, options: FollowOptions): 
   }
 }
 
-/** A share link's status: fine, refused for good (RefusedLinkError with the server's reason), or unreachable (Error). */
-async function checkShareStatus(endpoint: StreamEndpoint): Promise<void> {
+/** A share link's status: fine, refused for good (RefusedLinkError with the server's reason), or unreachable (Error).
+ *  A bare 404 (no such tunnel) refuses a link never followed yet; later it may be the tunnel reconnecting. */
+async function checkShareStatus(endpoint: StreamEndpoint, followedBefore: boolean): Promise<void> {
   let response: Response;
   try {
     response = await fetch(endpoint.statusUrl, { headers: endpoint.statusHeaders, signal: AbortSignal.timeout(STATUS_TIMEOUT_MS), redirect: 'manual' });
@@ -69,7 +70,7 @@ async function checkShareStatus(endpoint: StreamEndpoint): Promise<void> {
   if (response.ok) return;
   const apiMessage = readErrorMessage(text);
   if (apiMessage && (response.status === 403 || response.status === 404)) throw new RefusedLinkError(apiMessage);
-  if (response.status === 404) throw new RefusedLinkError(`${new URL(endpoint.statusUrl).origin} answered 404: no share link there (is the URL complete, and is the tunnel it names still the one in use?)`);
+  if (response.status === 404 && !followedBefore) throw new RefusedLinkError(`${new URL(endpoint.statusUrl).origin} answered 404: no share link there (is the URL complete, and is the tunnel it names still the one in use?)`);
   throw new Error(`the status answered ${response.status}`);
 }
 
