@@ -14,7 +14,7 @@ export interface RelayOptions {
   neverAnswer?: boolean;
   publicPort?: number;
   /** The public server's reminder page; `everyone` also stops non-browser callers without the header (to prove a client sends it). */
-  reminder?: { password: string; everyone?: boolean };
+  reminder?: { password: string; everyone?: boolean; passwordHangs?: boolean };
 }
 
 /** What the public server treats as a browser: a standard browser User-Agent. */
@@ -57,6 +57,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     const url = new URL(req.url ?? '/', 'http://relay');
     if (url.pathname === '/mytunnelpassword') {
       if (!options.reminder) return void res.writeHead(404).end();
+      if (options.reminder.passwordHangs) return; // a server that never answers it
       return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(options.reminder.password);
     }
     const subdomain = url.pathname.slice(1);

@@ -85,6 +85,24 @@ describe('the public server\'s reminder page (tunnel password)', () => {
   });
 });
 
+describe('a tunnel server that never answers /mytunnelpassword', () => {
+  it('gives up after the short timeout: no password, and the share answer is not held up', async () => {
+    const relay = await startRelay({ reminder: { password: PASSWORD, passwordHangs: true } });
+    const app = await startTestInstance({ args: ['--tunnel', '--tunnel-host', relay.controlUrl], tunnelTimings: { ...TUNNEL_TIMINGS, passwordTimeoutMs: 300 } });
+    try {
+      await waitFor(() => app.tunnelState().state === 'online', { timeoutMs: 10_000 });
+      const started = Date.now();
+      const link = await json<ShareResponse>(app.api('/api/share', { method: 'POST', body: '{}' }), 201);
+      expect(link.tunnelPassword).toBeNull();
+      expect(Date.now() - started).toBeLessThan(2_500); // the 300 ms timeout, not the 3 s default
+      expect(app.tunnelPassword()).toBeNull();
+    } finally {
+      await app.close();
+      await relay.close();
+    }
+  });
+});
+
 describe('a self-hosted tunnel server (no reminder page)', () => {
   it('shows no password: /mytunnelpassword is 404 there', async () => {
     const relay = await startRelay();
