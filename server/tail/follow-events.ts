@@ -4,7 +4,8 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
-import type { DomainEvent, ServerMessage } from '../../shared/events.ts';
+import type { CaptureListResponse, StatusResponse } from '../../shared/api.ts';
+import type { CaptureListItem, DomainEvent, ServerMessage } from '../../shared/events.ts';
 import type { StreamEndpoint, TailSource } from './resolve-source.ts';
 
 export class RefusedLinkError extends Error {}
@@ -13,6 +14,8 @@ export interface FollowOptions {
   onEvent(event: DomainEvent): void;
   /** A line for the user about the connection (connected, lost, reconnecting, missed events). */
   onNotice(line: string): void;
+  /** A one-capture share link: its capture, once, when first followed (its stream carries no captures). */
+  onSharedCapture?(item: CaptureListItem): void;
   backoffMs?: readonly number[];
   signal: AbortSignal;
 }
@@ -26,11 +29,19 @@ export async function followEvents(source: TailSource, options: FollowOptions): 
   const position = { instanceId: null as string | null, lastEventId: 0 };
   let attempt = 0;
   let everConnected = false;
+  let sharedShown = false;
   while (!options.signal.aborted) {
     let problem: string;
     try {
       const endpoint = await source.endpoint();
-      if (source.shared) await checkShareStatus(endpoint, everConnected);
+      if (source.shared) {
+        const status = await checkShareStatus(endpoint, everConnected);
+        if (status.sharedCaptureId && !sharedShown) {
+          for (const item of await readSharedCaptures(endpoint)) options.onSharedCapture?.(item);
+          options.onNotice('this link shows one capture; new captures will not appear here');
+          sharedShown = true;
+        }
+      }
       problem = await runSocket(endpoint, position, {
         ...options,
         onHello: () => {
@@ -59,7 +70,7 @@ export async function followEvents(source: TailSource, options: FollowOptions): 
 
 /** A share link's status: fine, refused for good (RefusedLinkError with the server's reason), or unreachable (Error).
  *  A bare 404 (no such tunnel) refuses a link never followed yet; later it may be the tunnel reconnecting. */
-async function checkShareStatus(endpoint: StreamEndpoint, followedBefore: boolean): Promise<void> {
+async function checkShareStatus(endpoint: StreamEndpoint, followedBefore: boolean): Promise<StatusResponse> {
   let response: Response;
   try {
     response = await fetch(endpoint.statusUrl, { headers: endpoint.statusHeaders, signal: AbortSignal.timeout(STATUS_TIMEOUT_MS), redirect: 'manual' });
@@ -67,11 +78,19 @@ async function checkShareStatus(endpoint: StreamEndpoint, followedBefore: boolea
     throw new Error(`${new URL(endpoint.statusUrl).origin} unreachable: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
   }
   const text = await response.text();
-  if (response.ok) return;
+  if (response.ok) return JSON.parse(text) as StatusResponse;
   const apiMessage = readErrorMessage(text);
   if (apiMessage && (response.status === 403 || response.status === 404)) throw new RefusedLinkError(apiMessage);
   if (response.status === 404 && !followedBefore) throw new RefusedLinkError(`${new URL(endpoint.statusUrl).origin} answered 404: no share link there (is the URL complete, and is the tunnel it names still the one in use?)`);
   throw new Error(`the status answered ${response.status}`);
+}
+
+/** The list a one-capture link answers: that capture alone. */
+async function readSharedCaptures(endpoint: StreamEndpoint): Promise<CaptureListItem[]> {
+  const url = endpoint.statusUrl.replace(/\/api\/status$/, '/api/captures');
+  const response = await fetch(url, { headers: endpoint.statusHeaders, signal: AbortSignal.timeout(STATUS_TIMEOUT_MS), redirect: 'manual' });
+  if (!response.ok) throw new Error(`the shared capture answered ${response.status}`);
+  return ((await response.json()) as CaptureListResponse).items;
 }
 
 function readErrorMessage(text: string): string | null {

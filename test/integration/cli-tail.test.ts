@@ -135,6 +135,16 @@ describe('miahook tail <share-url>', () => {
     expect(tail.output.stderr).toMatch(/the share link was refused: This share link has expired or was revoked/);
   });
 
+  it('prints the one capture of a one-capture link and says new captures will not appear there', async () => {
+    const id = (await (await post('/callback/dave', '{"result":{"status":"DECLINED","orderId":"for-dave","amount":4},"signature":"x"}')).json() as { id: string }).id;
+    const link = await json<ShareResponse>(app.api(`/api/captures/${id}/share`, { method: 'POST', body: '{}' }), 201);
+    const tail = await startTail([link.url]);
+    await waitFor(() => tail.output.stderr.includes('this link shows one capture'), { timeoutMs: 10_000 });
+    expect(lines(tail.output.stdout)).toHaveLength(1);
+    expect(tail.output.stdout).toMatch(/dave\s+DECLINED\s+for-dave/);
+    expect(await stop(tail)).toBe(0);
+  });
+
   it('exits 2 at once on something that is not a share link, or a link that no longer works', async () => {
     const bad = startCli(['tail', 'https://example.invalid/somewhere']);
     expect(await bad.exited).toBe(2);

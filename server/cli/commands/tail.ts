@@ -26,7 +26,7 @@ export async function runTail(args: ParsedArgs, io: CliIo, signal: AbortSignal =
   const json = args.flags.json === true;
   const channel = typeof args.flags.channel === 'string' ? args.flags.channel : null;
   const printed = new Map<string, string>();
-  const print = (event: DomainEvent) => {
+  const print = (event: DomainEvent): void => {
     if (event.type === 'capture') {
       if (channel !== null && channelName(event.capture.channel) !== channel) return;
       printed.set(event.capture.id, event.capture.summary.orderId ?? `capture ${event.capture.id}`);
@@ -37,7 +37,12 @@ export async function runTail(args: ParsedArgs, io: CliIo, signal: AbortSignal =
     }
   };
   try {
-    await followEvents(source, { signal, onEvent: print, onNotice: (line) => io.stderr.write(`miahook tail: ${line}\n`) });
+    await followEvents(source, {
+      signal,
+      onEvent: print,
+      onSharedCapture: (capture) => print({ type: 'capture', capture }),
+      onNotice: (line) => io.stderr.write(`miahook tail: ${line}\n`),
+    });
   } catch (error) {
     if (error instanceof RefusedLinkError) {
       io.stderr.write(`miahook tail: the share link was refused: ${error.message}\n`);
