@@ -15,6 +15,8 @@ export interface StatusResponse {
   instanceId: string;
   /** This view is a teammate's read-only share. */
   readOnly: boolean;
+  /** A one-capture share link: the capture it shows (nothing else is reachable with it). */
+  sharedCaptureId?: string;
   urls: {
     inspector: string | null;
     ingress: string;
@@ -24,6 +26,8 @@ export interface StatusResponse {
     public: string | null;
   };
   tunnel: TunnelState;
+  /** What the public localtunnel server's reminder page asks a teammate's browser for (this machine's public IP); null when none. */
+  tunnelPassword: string | null;
   backend: { baseUrl: string; keyLabel: string | null; keyFingerprint: string | null };
   respondMode: 'accept' | 'strict' | 'proxy';
   forwardTo: string | null;
@@ -85,4 +89,6 @@ export interface ReplayRequest {
 export interface ShareResponse {
   url: string;
   expiresAt: string;
+  /** The tunnel password a browser opening the link is asked for once (see StatusResponse); null when none. */
+  tunnelPassword: string | null;
 }

@@ -7,7 +7,9 @@ export type TunnelState =
   | { state: 'connecting'; attempt: number }
   | { state: 'online'; publicUrl: string }
   | { state: 'reconnecting'; attempt: number; reason: string; lastUrl?: string }
-  | { state: 'failed'; reason: string };
+  | { state: 'failed'; reason: string }
+  /** --public-url: the user's own tunnel does not lead here right now (callbacks still go to it). */
+  | { state: 'offline'; publicUrl: string; reason: string };
 
 /** A capture as listed (the body and headers stay on the server until the detail is opened). */
 export type CaptureListItem = CaptureInfo & { deliveryCount: number; lastDeliveryStatus: number | null };

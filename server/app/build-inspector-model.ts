@@ -25,7 +25,7 @@ export interface InspectorModelDeps {
   replay: ReplayService;
   exports: ExportService;
   pollOpenPayments: () => Promise<PaymentRecord[]>;
-  createShare: (ttlSeconds: unknown) => Promise<ShareResponse>;
+  createShare: (ttlSeconds: unknown, captureId?: string) => Promise<ShareResponse>;
   revokeShares: () => void;
   check: CheckService;
 }
@@ -93,6 +93,7 @@ export function buildInspectorModel(deps: InspectorModelDeps): InspectorModel {
     setForwarding: (target) => deps.replay.setForwarding(target),
     pollOpenPayments: () => deps.pollOpenPayments(),
     createShare: (ttlSeconds) => deps.createShare(ttlSeconds),
+    createCaptureShare: (id, ttlSeconds) => deps.createShare(ttlSeconds, requireCapture(id).id),
     revokeShares: () => deps.revokeShares(),
     runCheck: (input) => deps.check.run(input),
     revealEmulatorSecret() {

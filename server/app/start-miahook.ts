@@ -25,8 +25,8 @@ import { openStore } from '../store/index.ts';
 import { buildInspectorModel, toListItem } from './build-inspector-model.ts';
 import { createDeliveryMatcher } from './emulator-delivery-matcher.ts';
 import { UI_DIR, VERSION } from './paths.ts';
-import { describeUrlChange, PROBE_PATH, startPublicTunnel, type TunnelTimings } from './public-tunnel.ts';
-import { createSharing } from './sharing.ts';
+import { describeUrlChange, PROBE_PATH, startPublicAccess, type PublicAccess, type TunnelTimings } from './public-access.ts';
+import { createSharing } from '../share/sharing.ts';
 import { startBackend } from './start-backend.ts';
 
 export interface MiahookInstance {
@@ -37,6 +37,10 @@ export interface MiahookInstance {
   ingressUrl: string;
   /** The callback URL right now (public once a tunnel is up). */
   readonly callbackUrl: string;
+  /** The public base URL (--public-url, or the tunnel's), or null. */
+  publicUrl(): string | null;
+  /** The localtunnel password teammates' browsers are asked for, once known. */
+  tunnelPassword(): string | null;
   emulator: EmulatorHandle;
   store: Store;
   tunnelState(): TunnelState;
@@ -52,6 +56,8 @@ export interface StartOptions {
   /** Shortest time between two fetches of the sandbox key (default 10 s). */
   keyRefetchIntervalMs?: number;
   uiDir?: string;
+  /** A localtunnel tunnel is online and its password (null: none needed) is known: the banner prints them. */
+  onTunnelOnline?: (publicUrl: string, password: string | null) => void;
 }
 
 export async function startMiahook(config: Config, options: StartOptions): Promise<MiahookInstance> {
@@ -85,10 +91,10 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     }, log, options.keyRefetchIntervalMs);
     cleanups.push(() => backend.emulator.close());
 
-    let publicUrl: string | null = null;
-    let tunnelState: TunnelState = { state: 'off' };
+    let access: PublicAccess | null = null;
+    const publicUrl = () => access?.url() ?? config.publicUrl;
     let ingressUrl = '';
-    const callbackUrl = () => `${publicUrl ?? ingressUrl}/callback`;
+    const callbackUrl = () => `${publicUrl() ?? ingressUrl}/callback`;
     currentCallbackUrl = () => (ingressUrl ? callbackUrl() : undefined);
     const payments = createPaymentService({
       backend: backend.mode,
@@ -120,7 +126,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     const instanceId = randomUUID();
     const token = randomBytes(24).toString('base64url');
     const probeId = randomBytes(16).toString('hex');
-    const sharing = createSharing({ bus, instanceId, uiDir, publicBase: () => publicUrl ?? ingressUrl, log });
+    const sharing = createSharing({ bus, instanceId, uiDir, publicBase: () => publicUrl() ?? ingressUrl, tunnelPassword: () => access?.settledPassword() ?? Promise.resolve(null), log });
     cleanups.push(() => sharing.close());
     const status = (): StatusResponse => {
       const key = backend.listKeys()[0];
@@ -129,8 +135,9 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
         mode: backend.mode,
         instanceId,
         readOnly: false,
-        urls: { inspector: inspectorUrl || null, ingress: ingressUrl, callback: callbackUrl(), emulator: backend.emulator.url, public: publicUrl },
-        tunnel: tunnelState,
+        urls: { inspector: inspectorUrl || null, ingress: ingressUrl, callback: callbackUrl(), emulator: backend.emulator.url, public: publicUrl() },
+        tunnel: access?.state() ?? { state: 'off' },
+        tunnelPassword: access?.password() ?? null,
         backend: { baseUrl: backend.client.baseUrl, keyLabel: key?.label ?? null, keyFingerprint: key?.fingerprint ?? null },
         respondMode: config.respond,
         forwardTo: replay.forwardTarget(),
@@ -144,7 +151,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       store, payments, bus, emulator: backend.emulator, emulatorKey: backend.emulatorKey, status, replay,
       exports: createExportService({ store, version: VERSION, judge: (body) => judgeBody(body, { listKeys: backend.listKeys, findPayment: (paymentId) => store.payments.get(paymentId) }) }),
       pollOpenPayments: () => reconciler.pollOpen(),
-      createShare: (ttlSeconds) => sharing.create(ttlSeconds),
+      createShare: (ttlSeconds, captureId) => sharing.create(ttlSeconds, captureId),
       revokeShares: () => sharing.revokeAll(),
       check: createCheckService({
         emulator: backend.emulator,
@@ -194,7 +201,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       inspectorUrl,
       ingressUrl,
       callbackUrl: callbackUrl(),
-      publicUrl,
+      publicUrl: publicUrl(),
       emulatorUrl: backend.emulator.url,
       token,
       emulator: backend.emulator.credentials,
@@ -202,30 +209,27 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     await writeRuntime();
     cleanups.push(() => removeRuntimeFile(config.dataDir));
 
-    if (config.tunnel.enabled) {
-      const tunnel = startPublicTunnel({
-        tunnel: config.tunnel,
-        timings: options.tunnelTimings,
-        ingressPort: ingress.port,
-        probeId,
-        log,
-        onState: (state) => {
-          const previous = publicUrl;
-          tunnelState = state;
-          if (state.state === 'online') publicUrl = state.publicUrl;
-          emit({ type: 'tunnel', tunnel: state });
-          if (state.state === 'online') log(`tunnel online: ${state.publicUrl} (callback URL ${callbackUrl()})`);
-          else if (state.state !== 'connecting') log(`tunnel ${state.state}: ${'reason' in state ? state.reason : ''}`);
-          if (state.state === 'online' && previous && previous !== state.publicUrl) {
-            const message = describeUrlChange(previous, state.publicUrl, payments.listOpen());
-            log(`!!! ${message}`);
-            emit({ type: 'notice', level: 'warn', message });
-          }
-          writeRuntime().catch((error: Error) => log(`could not update runtime.json: ${error.message}`));
-        },
-      });
-      cleanups.push(() => tunnel.close());
-    }
+    access = startPublicAccess({
+      config,
+      timings: options.tunnelTimings,
+      ingressPort: ingress.port,
+      probeId,
+      log,
+      onState: (state, previous) => {
+        emit({ type: 'tunnel', tunnel: state });
+        if (state.state === 'online') log(`${config.publicUrl ? 'public URL' : 'tunnel'} online: ${state.publicUrl} (callback URL ${callbackUrl()})`);
+        else if (state.state !== 'connecting') log(`${config.publicUrl ? 'public URL' : 'tunnel'} ${state.state}: ${'reason' in state ? state.reason : ''}`);
+        if (state.state === 'online' && previous && previous !== state.publicUrl) {
+          const message = describeUrlChange(previous, state.publicUrl, payments.listOpen());
+          log(`!!! ${message}`);
+          emit({ type: 'notice', level: 'warn', message });
+        }
+        writeRuntime().catch((error: Error) => log(`could not update runtime.json: ${error.message}`));
+      },
+      onPassword: (url, password) => options.onTunnelOnline?.(url, password),
+    });
+    const stopAccess = access.close;
+    cleanups.push(() => stopAccess());
 
     let closing: Promise<void> | null = null;
     return {
@@ -238,7 +242,9 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       },
       emulator: backend.emulator,
       store,
-      tunnelState: () => tunnelState,
+      tunnelState: () => access?.state() ?? { state: 'off' },
+      publicUrl,
+      tunnelPassword: () => access?.password() ?? null,
       close: () => (closing ??= cleanUp()),
     };
   } catch (error) {

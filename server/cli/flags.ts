@@ -8,6 +8,7 @@ export const COMMANDS = {
   check: 'Test your own callback handler before going live: genuine, forged and tricky callbacks, each judged.',
   export: 'Print every capture as HAR 1.2 or miahook JSON, from the running instance.',
   import: 'Add the captures of a miahook JSON export to the running instance.',
+  tail: 'Follow captures live in the terminal: the running instance, or a teammate\'s share link.',
   help: 'Show this help.',
 } as const;
 
@@ -35,9 +36,9 @@ export interface FlagSpec {
 const SERVE: readonly CommandName[] = ['start', 'emulator'];
 
 export const FLAGS: readonly FlagSpec[] = [
-  { name: 'help', short: 'h', type: 'boolean', description: 'Show help for the command.', commands: ['start', 'emulator', 'verify', 'replay', 'check', 'export', 'import', 'help'] },
+  { name: 'help', short: 'h', type: 'boolean', description: 'Show help for the command.', commands: ['start', 'emulator', 'verify', 'replay', 'check', 'export', 'import', 'tail', 'help'] },
   { name: 'version', short: 'v', type: 'boolean', description: 'Print the version (from package.json) and exit.', commands: ['start'] },
-  { name: 'data-dir', type: 'string', argName: 'dir', env: 'MIAHOOK_DATA_DIR', defaultValue: './.miahook', description: 'Where captures, keys and runtime.json are kept (client commands find the running instance there).', commands: ['start', 'emulator', 'replay', 'check', 'export', 'import'] },
+  { name: 'data-dir', type: 'string', argName: 'dir', env: 'MIAHOOK_DATA_DIR', defaultValue: './.miahook', description: 'Where captures, keys and runtime.json are kept (client commands find the running instance there).', commands: ['start', 'emulator', 'replay', 'check', 'export', 'import', 'tail'] },
   { name: 'port', type: 'number', argName: 'n', env: 'MIAHOOK_PORT', defaultValue: 4600, description: 'Inspector listener port (UI, API, WebSocket). 0 picks a free port.', commands: ['start'] },
   { name: 'ingress-port', type: 'number', argName: 'n', env: 'MIAHOOK_INGRESS_PORT', defaultValue: 4601, description: 'Ingress listener port (POST /callback). 0 picks a free port.', commands: ['start'] },
   { name: 'emulator-port', type: 'number', argName: 'n', env: 'MIAHOOK_EMULATOR_PORT', defaultValue: 4602, description: 'Emulator listener port (the miaPOS API). 0 picks a free port.', commands: SERVE },
@@ -54,9 +55,11 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'sandbox', type: 'boolean', env: 'MIAHOOK_SANDBOX', defaultValue: false, description: 'Register payments with the real miaPOS sandbox (credentials from MIAPOS_* env vars or .env); also on when MIAPOS_BASE_URL is set.', commands: ['start'] },
   { name: 'tunnel', type: 'boolean', env: 'MIAHOOK_TUNNEL', description: 'Open a public localtunnel URL to the ingress (default: on in sandbox mode, off in emulator mode).', commands: ['start'] },
   { name: 'tunnel-host', type: 'string', argName: 'url', env: 'MIAHOOK_TUNNEL_HOST', defaultValue: 'https://localtunnel.me', description: 'The localtunnel server: the public one, or your team\'s own.', commands: ['start'] },
+  { name: 'public-url', type: 'string', argName: 'url', env: 'MIAHOOK_PUBLIC_URL', defaultValue: '', description: 'Bring your own tunnel (ngrok, cloudflared, a reverse proxy) that leads to the ingress: callback URLs and share links use this base, no localtunnel is opened, and it is probed like a tunnel. Not with --tunnel.', commands: ['start'] },
   { name: 'subdomain', type: 'string', argName: 'name', env: 'MIAHOOK_SUBDOMAIN', defaultValue: '', description: 'Ask the tunnel server for this subdomain (it may be taken).', commands: ['start'] },
   { name: 'public-key', type: 'string', argName: 'file|base64', description: 'Public key to verify with: a PEM file, a file or text of base64 DER, or the {publicKey} JSON.', commands: ['verify'] },
-  { name: 'json', type: 'boolean', description: 'Print the result as JSON.', commands: ['verify', 'replay', 'check', 'import'] },
+  { name: 'json', type: 'boolean', description: 'Print the result as JSON (tail: one JSON object per line).', commands: ['verify', 'replay', 'check', 'import', 'tail'] },
+  { name: 'channel', type: 'string', argName: 'name', description: 'Only captures of this channel (the label after /callback/; "default" for /callback).', commands: ['tail'] },
   { name: 'to', type: 'string', argName: 'url', description: 'Where to replay (default: the running instance\'s --forward-to).', commands: ['replay'] },
   { name: 'preset', type: 'string', argName: 'name', choices: ['duplicate', 'tampered-amount', 'status-downgrade', 'extra-field', 'amount-no-decimals'], description: 'Send a handler-test variation instead of the stored bytes.', commands: ['replay'] },
   { name: 'payment', type: 'string', argName: 'paymentId', description: 'The emulator payment to build callbacks from (default: the newest one whose callbackUrl is the handler URL).', commands: ['check'] },

@@ -10,6 +10,7 @@ const USAGE: Record<CommandName, string> = {
   check: 'miahook check <handler-url> [--payment <id>] [--junit <file>]',
   export: 'miahook export [--format har|json] > file',
   import: 'miahook import <file>',
+  tail: 'miahook tail [<share-url>] [--json] [--channel <name>]',
   help: 'miahook help',
 };
 

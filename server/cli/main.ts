@@ -8,6 +8,7 @@ import { runVerify } from './commands/verify.ts';
 import { runReplay } from './commands/replay.ts';
 import { runCheck } from './commands/check.ts';
 import { runExport, runImport } from './commands/export-import.ts';
+import { runTail } from './commands/tail.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -35,6 +36,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runExport(args, io);
       case 'import':
         return await runImport(args, io);
+      case 'tail':
+        return await runTail(args, io);
       case 'start':
       case 'emulator': {
         const { runServe } = await import('./commands/serve.ts');

@@ -26,6 +26,8 @@ export interface Config {
   /** Set in sandbox mode: the real miaPOS API to register payments with. */
   sandbox: SandboxSettings | null;
   tunnel: { enabled: boolean; host: string; subdomain: string | null };
+  /** --public-url: the base of a tunnel the user runs (ngrok, cloudflared, a proxy) that leads to the ingress; no localtunnel then. */
+  publicUrl: string | null;
 }
 
 export interface SandboxSettings {
@@ -65,6 +67,10 @@ export function resolveConfig(args: ParsedArgs, env: Record<string, string | und
   const tunnelSpec = FLAGS.find((flag) => flag.name === 'tunnel')!;
   const tunnelText = read('MIAHOOK_TUNNEL');
   const tunnelFlag = args.flags.tunnel !== undefined ? Boolean(args.flags.tunnel) : tunnelText !== undefined ? Boolean(readFlagValue(tunnelSpec, tunnelText, 'MIAHOOK_TUNNEL')) : undefined;
+  const publicUrl = readPublicUrl(value('public-url') as string);
+  if (publicUrl && tunnelFlag) {
+    throw new UsageError(`--public-url and --tunnel (or MIAHOOK_TUNNEL) cannot be used together: --public-url means your own tunnel already leads to the ingress, so miahook opens no localtunnel. Drop one of them.`);
+  }
   return {
     command: args.command,
     dataDir: resolve(cwd, value('data-dir') as string),
@@ -84,10 +90,11 @@ export function resolveConfig(args: ParsedArgs, env: Record<string, string | und
     allowTargets: readAllowTargets(value('allow-target') as string),
     sandbox,
     tunnel: {
-      enabled: tunnelFlag ?? sandbox !== null,
+      enabled: publicUrl ? false : tunnelFlag ?? sandbox !== null,
       host: readTunnelHost(value('tunnel-host') as string),
       subdomain: (value('subdomain') as string) || null,
     },
+    publicUrl,
   };
 }
 
@@ -116,6 +123,21 @@ function readSandbox(read: (name: string) => string | undefined): SandboxSetting
 function readTunnelHost(text: string): string {
   if (!/^https?:\/\/[^/]+/.test(text)) throw new UsageError(`--tunnel-host must be an http(s) URL such as https://localtunnel.me; got "${text}".`);
   return text.replace(/\/+$/, '');
+}
+
+/** A plain http(s) base URL (no credentials, query or fragment), without trailing slashes; null when empty. */
+function readPublicUrl(text: string): string | null {
+  if (text === '') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
+    throw new UsageError(`--public-url must be the plain http(s) base URL your tunnel gives you, such as https://abc123.ngrok-free.app (it must lead to the ingress port); got "${text}".`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 function readAppUrl(text: string): string | null {

@@ -40,6 +40,7 @@ export function createApiRouter(model: InspectorModel): Router {
   });
   router.post('/forwarding', (req, res) => void res.json({ forwardTo: model.setForwarding(req.body?.target ?? null) }));
   router.post('/share', async (req, res) => void res.status(201).json(await model.createShare(req.body?.ttlSeconds)));
+  router.post('/captures/:id/share', async (req, res) => void res.status(201).json(await model.createCaptureShare(String(req.params.id), req.body?.ttlSeconds)));
   router.delete('/share', (_req, res) => {
     model.revokeShares();
     res.json({ revoked: true });

@@ -34,6 +34,8 @@ export interface InspectorModel {
   setForwarding(target: unknown): string | null;
   pollOpenPayments(): Promise<PaymentRecord[]>;
   createShare(ttlSeconds: unknown): Promise<ShareResponse>;
+  /** A read-only link to one capture alone (404 for an unknown id). */
+  createCaptureShare(id: string, ttlSeconds: unknown): Promise<ShareResponse>;
   revokeShares(): void;
   /** The go-live check of a developer's handler (body: CheckRequest); HttpError 400/404/409 before anything is sent. */
   runCheck(input: unknown): Promise<CheckReport>;

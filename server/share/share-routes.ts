@@ -1,7 +1,8 @@
 // The read-only view a teammate opens through the tunnel: /share/<token>/ (the UI), /share/<token>/api/... (GET
 // only) and /share/<token>/ws, on the ingress listener. Threat model: the link travels through chat and the public
-// tunnel; it may leak. It shows captures and nothing else (no payments, deliveries, emulator or local URLs), every
-// write answers 403, and the token is a signed, expiring JWT that one call revokes.
+// tunnel; it may leak. It shows captures and nothing else (no payments, deliveries, emulator or local URLs), a
+// one-capture link shows that capture alone, every write answers 403, and the token is a signed, expiring JWT that
+// one call revokes.
 
 import express from 'express';
 import { createErrorHandler } from '../http/error-handler.ts';
@@ -9,19 +10,12 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { CaptureDetail, CaptureListResponse, StatusResponse } from '../../shared/api.ts';
 import { readCaptureQuery } from '../http/read-capture-query.ts';
-import type { CaptureListQuery } from '../inspector/inspector-model.ts';
 import type { WsHub } from '../inspector/ws-hub.ts';
-import type { ShareTokens } from './share-tokens.ts';
+import type { ShareGrant, ShareTokens } from './share-tokens.ts';
+import type { ShareView } from './share-view.ts';
 
 const SHARE_PATH = /^\/share\/([A-Za-z0-9_.-]+)(\/.*)?$/;
-
-export interface ShareView {
-  status(): StatusResponse;
-  listCaptures(query: CaptureListQuery): Promise<CaptureListResponse>;
-  getCapture(id: string): Promise<CaptureDetail>;
-}
 
 export interface ShareRoutes {
   /** Handles /share/... requests; false for other paths. */
@@ -30,7 +24,15 @@ export interface ShareRoutes {
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 }
 
-export function createShareRoutes(options: { tokens: ShareTokens; view: ShareView; hub: WsHub; uiDir: string }): ShareRoutes {
+export interface ShareRouteOptions {
+  tokens: ShareTokens;
+  /** What a grant may see, and the stream that carries it. */
+  viewFor(grant: ShareGrant): ShareView;
+  hubFor(grant: ShareGrant): WsHub;
+  uiDir: string;
+}
+
+export function createShareRoutes(options: ShareRouteOptions): ShareRoutes {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -38,7 +40,8 @@ export function createShareRoutes(options: { tokens: ShareTokens; view: ShareVie
   const router = express.Router({ mergeParams: true, strict: true });
 
   router.use(async (req, res, next) => {
-    if ((await options.tokens.verify(String(req.params.token))) === null) {
+    const grant = await options.tokens.verify(String(req.params.token));
+    if (grant === null) {
       res.status(403).json({ error: { code: 'share_expired', message: 'This share link has expired or was revoked. Ask whoever shared it for a new link.' } });
       return;
     }
@@ -46,11 +49,13 @@ export function createShareRoutes(options: { tokens: ShareTokens; view: ShareVie
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('x-frame-options', 'DENY');
+    res.locals.view = options.viewFor(grant);
     next();
   });
-  router.get('/api/status', (_req, res) => void res.json(options.view.status()));
-  router.get('/api/captures', async (req, res) => void res.json(await options.view.listCaptures(readCaptureQuery(req))));
-  router.get('/api/captures/:id', async (req, res) => void res.json(await options.view.getCapture(String(req.params.id))));
+  const viewOf = (res: express.Response) => res.locals.view as ShareView;
+  router.get('/api/status', (_req, res) => void res.json(viewOf(res).status()));
+  router.get('/api/captures', async (req, res) => void res.json(await viewOf(res).listCaptures(readCaptureQuery(req))));
+  router.get('/api/captures/:id', async (req, res) => void res.json(await viewOf(res).getCapture(String(req.params.id))));
   router.all('/api/{*rest}', (req, res) => {
     res.status(403).json({ error: { code: 'read_only', message: `This is a read-only shared view: ${req.method} ${req.path} is not allowed. Ask the owner to do it from their inspector.` } });
   });
@@ -81,8 +86,8 @@ export function createShareRoutes(options: { tokens: ShareTokens; view: ShareVie
         refuse('403 Forbidden');
         return true;
       }
-      options.tokens.verify(match[1]!).then((expiresAt) => {
-        if (expiresAt !== null) options.hub.accept(request, socket, head, expiresAt);
+      options.tokens.verify(match[1]!).then((grant) => {
+        if (grant !== null) options.hubFor(grant).accept(request, socket, head, grant.expiresAt);
         else refuse('403 Forbidden');
       }, () => refuse('500 Internal Server Error'));
       return true;

@@ -4,7 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 
 export interface GetTextOptions { headers?: Record<string, string>; signal?: AbortSignal; maxBytes: number }
-export interface TextAnswer { status: number; body: string }
+export interface TextAnswer { status: number; body: string; location?: string }
 
 /** GETs `url` and reads at most `maxBytes` of the answer; rejects on network errors, abort, or a longer body. */
 export function getText(url: string, options: GetTextOptions): Promise<TextAnswer> {
@@ -19,7 +19,7 @@ export function getText(url: string, options: GetTextOptions): Promise<TextAnswe
         if (size > options.maxBytes) return void req.destroy(new Error(`answer from ${target.origin} is larger than ${options.maxBytes} bytes`));
         chunks.push(chunk);
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ...(res.headers.location ? { location: res.headers.location } : {}) }));
       res.on('error', reject);
     });
     req.on('error', reject);

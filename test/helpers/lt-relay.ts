@@ -1,12 +1,24 @@
 // Test helper: a localtunnel-compatible relay on loopback (control server, client-socket server per tunnel, public side).
 // URLs: `/?new` gives http://127.0.0.1:<publicPort>; `/<subdomain>` gives http://127.0.0.1:<publicPort>/<subdomain>, a path
 // prefix stripped before forwarding (so the URLs differ). A new control request replaces the previous tunnel client.
+// With `reminder`, it acts like the public server (loca.lt): a browser User-Agent without a Bypass-Tunnel-Reminder
+// header gets 401 and an HTML page asking for the tunnel password, which GET /mytunnelpassword on the control host
+// answers as plain text. Without it, it acts like a self-hosted server: no reminder page, /mytunnelpassword is 404.
 
 import http from 'node:http';
 import net from 'node:net';
 import { once } from 'node:events';
 
-export interface RelayOptions { port?: number; neverAnswer?: boolean; publicPort?: number }
+export interface RelayOptions {
+  port?: number;
+  neverAnswer?: boolean;
+  publicPort?: number;
+  /** The public server's reminder page; `everyone` also stops non-browser callers without the header (to prove a client sends it). */
+  reminder?: { password: string; everyone?: boolean; passwordHangs?: boolean };
+}
+
+/** What the public server treats as a browser: a standard browser User-Agent. */
+const BROWSER_AGENT = /^Mozilla\/5\.0 /;
 export interface Relay {
   controlUrl: string;
   publicUrl(): string | null;
@@ -17,6 +29,9 @@ export interface Relay {
   controlConnections(): number;
   /** Control requests received (`/?new` and `/<subdomain>`), answered or not. */
   readonly newCount: number;
+  /** Requests the reminder page stopped (401), and those that carried the bypass header. */
+  readonly reminded: number;
+  readonly bypassed: number;
 }
 
 interface TunnelClient { url: string; prefix: string; server: net.Server; live: Set<net.Socket>; idle: net.Socket[]; waiting: Array<(socket: net.Socket) => void> }
@@ -24,6 +39,8 @@ interface TunnelClient { url: string; prefix: string; server: net.Server; live: 
 export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   let current: TunnelClient | null = null;
   let newCount = 0;
+  let reminded = 0;
+  let bypassed = 0;
   const publicServer = http.createServer((req, res) => void forwardRequest(req, res));
   publicServer.on('upgrade', (req, socket, head) => void forwardUpgrade(req, socket as net.Socket, head));
   const control = http.createServer((req, res) => void answerControl(req, res));
@@ -38,6 +55,11 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
 
   async function answerControl(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://relay');
+    if (url.pathname === '/mytunnelpassword') {
+      if (!options.reminder) return void res.writeHead(404).end();
+      if (options.reminder.passwordHangs) return; // a server that never answers it
+      return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(options.reminder.password);
+    }
     const subdomain = url.pathname.slice(1);
     if (url.search !== '?new' && !/^[a-z0-9-]{4,63}$/.test(subdomain)) return void res.writeHead(404).end();
     newCount++;
@@ -57,7 +79,23 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     res.end(JSON.stringify({ id: subdomain || `t${newCount}`, port: portOf(client.server), max_conn_count: 2, url: client.url }));
   }
 
+  /** True when the reminder page stops this request (and answers it, for HTTP). */
+  function stopsAtReminder(req: http.IncomingMessage): boolean {
+    if (!options.reminder) return false;
+    if (req.headers['bypass-tunnel-reminder'] !== undefined) {
+      bypassed++;
+      return false;
+    }
+    if (!options.reminder.everyone && !BROWSER_AGENT.test(req.headers['user-agent'] ?? '')) return false;
+    reminded++;
+    return true;
+  }
+
   async function forwardRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (stopsAtReminder(req)) {
+      const page = '<!DOCTYPE html><html><body><h1>Friendly Reminder</h1><p>This website is served for free via a localtunnel. To access the website, please enter the tunnel password below.</p><form method="post"><input name="endpoint_password"><button>Click to Submit</button></form></body></html>';
+      return void res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page) }).end(page);
+    }
     const client = current;
     const path = req.url ?? '/';
     const rest = client ? path.slice(client.prefix.length) : '';
@@ -74,6 +112,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   /** WebSocket upgrades go through a tunnel socket as raw bytes both ways, as the localtunnel server does. */
   async function forwardUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
+    if (stopsAtReminder(req)) return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html\r\nContent-Length: 0\r\n\r\n');
     const client = current;
     const path = req.url ?? '/';
     if (!client || !path.startsWith(client.prefix)) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
@@ -92,6 +131,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     socketCount: () => current?.live.size ?? 0,
     controlConnections: () => controlSockets.size,
     get newCount() { return newCount; },
+    get reminded() { return reminded; },
+    get bypassed() { return bypassed; },
     async close() {
       closeClient(current);
       current = null;

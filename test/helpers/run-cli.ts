@@ -31,3 +31,20 @@ export function runCli(args: string[], options: { cwd?: string; stdin?: string |
     child.stdin.end(options.stdin ?? '');
   });
 }
+
+export interface RunningCli {
+  output: { stdout: string; stderr: string };
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  signal(name: NodeJS.Signals): void;
+}
+
+/** Starts a long-running `miahook` command (e.g. tail) and collects its output as it comes. */
+export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunningCli {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk) => (output.stdout += chunk));
+  child.stderr.on('data', (chunk) => (output.stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { output, exited, signal: (name) => void child.kill(name) };
+}

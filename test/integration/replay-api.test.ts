@@ -170,7 +170,7 @@ describe('forwarding switch, export, import and the CLI', () => {
       expect(Buffer.from(copy.bodyBase64, 'base64').toString()).toBe('{"from":"cli"}');
       expect(copy.importedFrom).toMatch(/teammate-export/);
       const again = await runCli(['import', file, '--data-dir', other.config.dataDir, '--json']);
-      expect(JSON.parse(again.stdout)).toEqual({ imported: 0, skipped: count });
+      expect(JSON.parse(again.stdout)).toEqual({ imported: 0, skipped: count, deliveries: 0, evicted: 0 });
     } finally {
       await other.close();
     }

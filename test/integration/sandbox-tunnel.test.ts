@@ -215,7 +215,11 @@ describe('share links', () => {
     for (const entry of entries.filter((item) => item.isFile())) {
       const name = relative(app.config.dataDir, join(entry.parentPath, entry.name));
       if (name === 'runtime.json' || name.startsWith('emulator')) continue;
-      const content = await readFile(join(entry.parentPath, entry.name), 'utf8');
+      // A journal the store's checkpoint deleted since readdir holds nothing on disk any more.
+      const content = await readFile(join(entry.parentPath, entry.name), 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return '';
+        throw error;
+      });
       expect(content, name).not.toContain(secret);
       expect(content, name).not.toContain(app.token);
     }

@@ -37,6 +37,20 @@ describe('resolveConfig', () => {
     expect(resolve([], { ...env, MIAPOS_TERMINAL_ID: 't', MIAPOS_BASE_URL: 'http://127.0.0.1:9/' }).sandbox?.baseUrl).toBe('http://127.0.0.1:9');
   });
 
+  it('takes --public-url (or MIAHOOK_PUBLIC_URL) instead of a localtunnel, also in sandbox mode, never with --tunnel', () => {
+    const env = { MIAPOS_MERCHANT_ID: 'm', MIAPOS_SECRET_KEY: 's', MIAPOS_TERMINAL_ID: 't' };
+    const config = resolve(['--sandbox', '--public-url', 'https://abc.ngrok-free.app/'], env);
+    expect(config.publicUrl).toBe('https://abc.ngrok-free.app');
+    expect(config.tunnel.enabled).toBe(false);
+    expect(resolve([], { MIAHOOK_PUBLIC_URL: 'http://127.0.0.1:9/hook/' }).publicUrl).toBe('http://127.0.0.1:9/hook');
+    expect(resolve([]).publicUrl).toBeNull();
+    expect(() => resolve(['--public-url', 'https://a.example', '--tunnel'])).toThrow(/--public-url and --tunnel .* cannot be used together/);
+    expect(() => resolve(['--public-url', 'https://a.example'], { MIAHOOK_TUNNEL: '1' })).toThrow(UsageError);
+    expect(() => resolve(['--public-url', 'ftp://a.example'])).toThrow(/--public-url must be the plain http\(s\) base URL/);
+    expect(() => resolve(['--public-url', 'https://a.example/?x=1'])).toThrow(/--public-url must be/);
+    expect(() => resolve(['--public-url', 'not a url'])).toThrow(/--public-url must be/);
+  });
+
   it('names every missing sandbox credential in one error', () => {
     expect(() => resolve(['--sandbox'])).toThrow(new UsageError('Sandbox mode needs MIAPOS_MERCHANT_ID, MIAPOS_SECRET_KEY, MIAPOS_TERMINAL_ID: set them in the environment or in a .env file beside where you run miahook (see the README, "Sandbox mode").'));
     expect(() => resolve(['--sandbox'], { MIAPOS_MERCHANT_ID: 'm', MIAPOS_TERMINAL_ID: 't' })).toThrow(/needs MIAPOS_SECRET_KEY: set it/);

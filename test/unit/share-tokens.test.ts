@@ -7,7 +7,7 @@ describe('share tokens', () => {
     const tokens = createShareTokens(() => now);
     const { token, expiresAt } = await tokens.issue(7200);
     expect(expiresAt.toISOString()).toBe('2026-11-26T12:00:00.000Z');
-    expect(await tokens.verify(token)).toBe(expiresAt.getTime());
+    expect(await tokens.verify(token)).toEqual({ expiresAt: expiresAt.getTime(), captureId: null });
     now += 7200 * 1000 + 1000;
     expect(await tokens.verify(token)).toBeNull();
   });
@@ -27,6 +27,19 @@ describe('share tokens', () => {
     expect(await other.verify(token)).toBeNull();
     tokens.revokeAll();
     expect(await tokens.verify(token)).toBeNull();
+  });
+
+  it('scopes a one-capture token to its capture, and a forged scope fails the signature', async () => {
+    const tokens = createShareTokens();
+    const { token, expiresAt } = await tokens.issue(600, 'cap-1');
+    expect(await tokens.verify(token)).toEqual({ expiresAt: expiresAt.getTime(), captureId: 'cap-1' });
+    const [head, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims.cap).toBe('cap-1');
+    const widened = Buffer.from(JSON.stringify({ ...claims, cap: undefined })).toString('base64url');
+    expect(await tokens.verify(`${head}.${widened}.${signature}`)).toBeNull();
+    const other = Buffer.from(JSON.stringify({ ...claims, cap: 'cap-2' })).toString('base64url');
+    expect(await tokens.verify(`${head}.${other}.${signature}`)).toBeNull();
   });
 
   it('keeps lifetimes between a minute and a week', async () => {

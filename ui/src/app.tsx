@@ -11,7 +11,7 @@ import { Header } from './components/Header.tsx';
 import { AuthProblemPage, NoTokenPage } from './components/NoticePages.tsx';
 import { PaymentsView } from './components/PaymentsView.tsx';
 import { Toasts } from './components/Toasts.tsx';
-import { authProblemStore, viewStore, type Tab } from './state/app-state.ts';
+import { authProblemStore, statusStore, viewStore, type Tab } from './state/app-state.ts';
 import { startLiveUpdates } from './state/live-events.ts';
 import { useStore } from './state/store.ts';
 
@@ -33,6 +33,7 @@ export function App() {
 
 function Inspector(props: { session: Session }) {
   const view = useStore(viewStore);
+  const { status } = useStore(statusStore);
   useEffect(() => {
     const connection = startLiveUpdates(props.session);
     return () => connection.close();
@@ -41,7 +42,9 @@ function Inspector(props: { session: Session }) {
     <div class="app">
       <Header />
       {view.readOnly && (
-        <div class="readonly-bar" role="note">Read-only shared view: captures arrive here live; replaying, deleting and creating are off.</div>
+        <div class="readonly-bar" role="note">{status?.sharedCaptureId
+          ? 'Read-only shared view of one capture: its signature check and body, as its owner sees them.'
+          : 'Read-only shared view: captures arrive here live; replaying, deleting and creating are off.'}</div>
       )}
       <main class="main">
         <ErrorBoundary label={view.tab}>

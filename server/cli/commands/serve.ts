@@ -10,7 +10,7 @@ import { readDotenv } from '../../config/read-dotenv.ts';
 import { DataDirLockedError } from '../../data-dir/lock.ts';
 import { EXIT, type CliIo } from '../io.ts';
 import { UsageError, type ParsedArgs } from '../parse-args.ts';
-import { formatBanner } from './format-banner.ts';
+import { formatBanner, formatTunnelBanner } from './format-banner.ts';
 
 export async function runServe(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.positionals.length) throw new UsageError(`"miahook ${args.command}" takes no arguments; got "${args.positionals.join(' ')}".`);
@@ -28,8 +28,8 @@ export async function runServe(args: ParsedArgs, io: CliIo): Promise<number> {
         io.stderr.write(`miahook: the inspector UI is missing (${UI_DIR}). In a git checkout run "npm run build" (npm start does it); otherwise reinstall miahook.\n`);
         return EXIT.failed;
       }
-      const instance = await startMiahook(config, { log });
-      banner = formatBanner({ openUrl: instance.openUrl, ingressUrl: instance.ingressUrl, callbackUrl: instance.callbackUrl, emulatorUrl: instance.emulator.url, credentials: instance.emulator.credentials, dataDir: config.dataDir });
+      const instance = await startMiahook(config, { log, onTunnelOnline: (url, password) => io.stdout.write(`${formatTunnelBanner(url, password)}\n`) });
+      banner = formatBanner({ openUrl: instance.openUrl, ingressUrl: instance.ingressUrl, callbackUrl: instance.callbackUrl, publicUrl: config.publicUrl, emulatorUrl: instance.emulator.url, credentials: instance.emulator.credentials, dataDir: config.dataDir });
       close = () => instance.close();
     }
   } catch (error) {

@@ -44,6 +44,7 @@ export const revealEmulatorSecret = () => requestJson<{ secretKey: string }>('PO
 export const replayCapture = (id: string, request: ReplayRequest) => requestJson<Delivery>('POST', `/captures/${encodeURIComponent(id)}/replay`, request);
 export const setForwarding = (target: string | null) => requestJson<{ forwardTo: string | null }>('POST', '/forwarding', { target });
 export const createShare = (ttlSeconds?: number) => requestJson<ShareResponse>('POST', '/share', ttlSeconds ? { ttlSeconds } : {});
+export const createCaptureShare = (id: string) => requestJson<ShareResponse>('POST', `/captures/${encodeURIComponent(id)}/share`, {});
 export const revokeShares = () => requestJson<{ revoked: boolean }>('DELETE', '/share');
 /** The go-live check: sends every case to the handler and answers with the whole report (seconds, up to minutes). */
 export const runHandlerCheck = (request: CheckRequest) => requestJson<CheckReport>('POST', '/check', request);

@@ -15,6 +15,7 @@ import { DeliveryList } from './DeliveryList.tsx';
 import { HeadersTable } from './HeadersTable.tsx';
 import { LinkedPayment } from './LinkedPayment.tsx';
 import { ReplayPanel } from './ReplayPanel.tsx';
+import { ShareCaptureButton } from './ShareCaptureButton.tsx';
 import { SignaturePanel } from './SignaturePanel.tsx';
 import { SignStringCompare } from './SignStringCompare.tsx';
 
@@ -67,6 +68,7 @@ function DetailHead(props: { detail: Detail; readOnly: boolean }) {
         <div class="topbar-spacer" />
         <CopyButton text={buildCurlCommand({ method: detail.method, url: curlTarget, headers: detail.headers, bodyBase64: detail.bodyBase64 })}
           label="Copy as curl" title={`A curl command sending these exact bytes to ${curlTarget}`} />
+        {!props.readOnly && <ShareCaptureButton captureId={detail.id} />}
         {!props.readOnly && <button type="button" class="btn btn-small btn-danger-quiet" onClick={remove}>Delete</button>}
         <button type="button" class="btn-icon" aria-label="Close" title="Close (Esc)" onClick={() => openCapture(null)}>×</button>
       </div>

@@ -1,11 +1,13 @@
-// Creates a read-only share link for a teammate (needs the tunnel's public URL) and revokes every link at once.
+// Creates a read-only share link for a teammate (needs the tunnel's public URL), shows the tunnel password their browser
+// will ask for, and revokes every link at once.
 
 import { useState } from 'preact/hooks';
 import type { ShareResponse } from '../../../shared/api.ts';
 import type { TunnelState } from '../../../shared/events.ts';
 import { createShare, revokeShares } from '../api/endpoints.ts';
 import { formatDateTime } from '../lib/format.ts';
-import { showToast } from '../state/app-state.ts';
+import { showToast, statusStore } from '../state/app-state.ts';
+import { useStore } from '../state/store.ts';
 import { CopyButton } from './CopyButton.tsx';
 
 const DURATIONS = [
@@ -19,6 +21,8 @@ export function SharePanel(props: { tunnel: TunnelState; onClose: () => void }) 
   const [link, setLink] = useState<ShareResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { status } = useStore(statusStore);
+  const password = link?.tunnelPassword ?? status?.tunnelPassword ?? null;
   const run = async (action: () => Promise<void>) => {
     setBusy(true);
     setError(null);
@@ -37,7 +41,7 @@ export function SharePanel(props: { tunnel: TunnelState; onClose: () => void }) 
         <button type="button" class="btn-icon" aria-label="Close" onClick={props.onClose}>×</button>
       </div>
       <p class="muted small">
-        A teammate sees captures and payments live but cannot replay, delete or create anything.
+        A teammate sees the captures live (not your payments, replays or settings) and cannot replay, delete or create anything.
         {props.tunnel.state !== 'online' && ' The link lives on the public tunnel URL, so the tunnel must be online.'}
       </p>
       <div class="row">
@@ -55,6 +59,7 @@ export function SharePanel(props: { tunnel: TunnelState; onClose: () => void }) 
           <div class="muted small">Expires {formatDateTime(link.expiresAt)}</div>
         </div>
       )}
+      {password && <TunnelPassword password={password} />}
       {error && <div class="inline-error">{error}</div>}
       <div class="popover-foot">
         <button type="button" class="btn btn-danger-quiet" disabled={busy}
@@ -64,6 +69,22 @@ export function SharePanel(props: { tunnel: TunnelState; onClose: () => void }) 
             showToast('info', 'Every share link is revoked.');
           })}>Revoke all links</button>
       </div>
+    </div>
+  );
+}
+
+/** The password the public localtunnel server's reminder page asks a browser for, and what the teammate will see. */
+export function TunnelPassword(props: { password: string }) {
+  return (
+    <div class="tunnel-password" data-tunnel-password={props.password}>
+      <div class="share-link">
+        <span>Tunnel password</span>
+        <code>{props.password}</code>
+        <CopyButton text={props.password} label="Copy password" />
+      </div>
+      <p class="muted small">
+        Send it with the link: opening it in a browser, your teammate first sees the tunnel server&rsquo;s reminder page and types this password (your public IP address) once; <code>miahook tail</code> and callbacks need none.
+      </p>
     </div>
   );
 }

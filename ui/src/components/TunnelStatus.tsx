@@ -1,4 +1,4 @@
-// The tunnel's state (off, connecting, online with its URL, reconnecting, failed) and the share menu beside it.
+// The tunnel's state (off, connecting, online with its URL, reconnecting, failed, or offline for --public-url) and the share menu beside it.
 
 import { useState } from 'preact/hooks';
 import type { TunnelState } from '../../../shared/events.ts';
@@ -32,5 +32,7 @@ function describeTunnel(tunnel: TunnelState): { tone: string; text: string; titl
       return { tone: 'wait', text: `tunnel reconnecting (${tunnel.attempt})`, title: `${tunnel.reason}${tunnel.lastUrl ? ` (was ${tunnel.lastUrl})` : ''}` };
     case 'failed':
       return { tone: 'bad', text: 'tunnel failed', title: tunnel.reason };
+    case 'offline':
+      return { tone: 'bad', text: 'public URL offline', title: tunnel.reason };
   }
 }

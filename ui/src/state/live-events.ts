@@ -5,7 +5,7 @@ import { connectLive, type LiveConnection } from '../api/live-socket.ts';
 import type { Session } from '../api/session.ts';
 import { bumpCount, liveStore, loadStatus, showToast, statusStore, viewStore } from './app-state.ts';
 import { applyCheckDelivery } from './check-state.ts';
-import { applyCaptureEvent, applyCapturesDeleted, applyDeliveryToList, capturesStore, loadFirstPage } from './captures-state.ts';
+import { applyCaptureEvent, applyCapturesDeleted, applyDeliveryToList, capturesStore, loadFirstPage, openCapture } from './captures-state.ts';
 import { applyDeliveryToDetail, applyPaymentToDetail, detailStore, loadDetail } from './detail-state.ts';
 import { applyEmulatorDelivery, loadEmulator } from './emulator-state.ts';
 import { loadPayments, upsertPayment } from './payments-state.ts';
@@ -20,6 +20,7 @@ export async function loadEverything(): Promise<void> {
     readOnly ? Promise.resolve() : loadPayments(),
     status?.mode === 'emulator' && !readOnly ? loadEmulator() : Promise.resolve(),
   ]);
+  if (status?.sharedCaptureId && capturesStore.get().openId === null) openCapture(status.sharedCaptureId);
   const openId = capturesStore.get().openId;
   if (openId && detailStore.get().id === openId) void loadDetail(openId);
 }
