@@ -5,7 +5,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { classifyAddress, isIpLiteral, normalizeAddress } from './ip-address.ts';
+import { classifyAddress, isIpLiteral, normalizeAddress } from '../net/address-class.ts';
 
 export interface TargetPolicy {
   /** The developer's app (--forward-to): its host is always allowed. */

@@ -52,6 +52,7 @@ describe('checkTarget', () => {
     ['http://[::ffff:169.254.169.254]/', /embeds 169\.254\.169\.254/],
     ['http://[::ffff:a9fe:a9fe]/', /embeds 169\.254\.169\.254/],
     ['http://[64:ff9b::a9fe:a9fe]/', /embeds 169\.254\.169\.254/],
+    ['http://[2002:a9fe:a9fe::]/', /embeds 169\.254\.169\.254/],
     ['http://[fd00:ec2::254]/', /metadata address fd00:ec2::254/],
     ['http://[fe80::1]/', /IPv6 link-local/],
     ['http://[fe80::1%25eth0]/', /not an absolute URL|link-local/],
