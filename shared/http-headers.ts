@@ -17,3 +17,10 @@ export function filterForwardHeaders(headers: readonly HeaderPair[]): HeaderPair
     return !HOP_BY_HOP.has(lower) && !lower.startsWith('proxy-') && lower !== 'host' && lower !== 'content-length' && !nominated.has(lower);
   });
 }
+
+/** Node's flat rawHeaders list as ordered [name, value] pairs, names and values exactly as received. */
+export function pairHeaders(raw: readonly string[]): HeaderPair[] {
+  const pairs: HeaderPair[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+  return pairs;
+}

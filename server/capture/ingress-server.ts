@@ -4,6 +4,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { pairHeaders } from '../../shared/http-headers.ts';
 import type { CaptureInfo, Delivery, HeaderPair } from '../../shared/records.ts';
 import { listen, type Listening } from '../http/listen.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
@@ -149,12 +150,6 @@ function answerCapture(response: ServerResponse, capture: CaptureInfo, mode: Ing
     return;
   }
   sendJson(response, 200, { received: true, id: capture.id });
-}
-
-function pairHeaders(raw: string[]): HeaderPair[] {
-  const pairs: HeaderPair[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
-  return pairs;
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -10,7 +10,7 @@ import type { DomainEvent } from '../../shared/events.ts';
 import type { Delivery, HeaderPair } from '../../shared/records.ts';
 import { HttpError } from '../http/http-error.ts';
 import { sendRequest, type SentRequest } from '../replay/send-request.ts';
-import { checkTarget, type Resolver, type TargetPolicy } from '../replay/target-policy.ts';
+import { checkTarget, type Resolver, type TargetPolicy } from '../http/outbound/target-policy.ts';
 import { readPublicKey } from '../signature/keys.ts';
 import { signString } from '../signature/rsa.ts';
 import { verifyCallback } from '../signature/verify.ts';

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { FLAGS, type CommandName } from '../cli/flags.ts';
 import { readFlagValue, UsageError, type FlagValue, type ParsedArgs } from '../cli/parse-args.ts';
-import { parseAllowHost } from '../replay/target-policy.ts';
+import { parseAllowHost } from '../http/outbound/target-policy.ts';
 
 export interface Config {
   command: CommandName;

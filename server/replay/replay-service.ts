@@ -11,7 +11,7 @@ import { verifyCallback } from '../signature/verify.ts';
 import type { Store } from '../store/index.ts';
 import { applyPreset, isPresetName, PresetError, resignBody, type SignText } from './presets.ts';
 import { sendRequest, type SentRequest } from './send-request.ts';
-import { checkTarget, type TargetPolicy } from './target-policy.ts';
+import { checkTarget, type TargetPolicy } from '../http/outbound/target-policy.ts';
 
 export interface ReplayServiceDeps {
   store: Store;

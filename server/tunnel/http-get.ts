@@ -1,27 +1,25 @@
-// A bounded, abortable HTTP(S) GET on a fresh connection (no pooled sockets left behind), for the tunnel's control and probe requests.
+// A bounded, abortable GET for the tunnel's control, probe and password requests, over the one outbound client
+// (server/http/outbound): fresh connection, the shared timeout and wording, never link-local or metadata.
 
-import http from 'node:http';
-import https from 'node:https';
+import { sendOutbound } from '../http/outbound/send-outbound.ts';
+import { ANY_HOST_POLICY } from '../http/outbound/target-policy.ts';
 
 export interface GetTextOptions { headers?: Record<string, string>; signal?: AbortSignal; maxBytes: number }
 export interface TextAnswer { status: number; body: string; location?: string }
 
 /** GETs `url` and reads at most `maxBytes` of the answer; rejects on network errors, abort, or a longer body. */
-export function getText(url: string, options: GetTextOptions): Promise<TextAnswer> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const client = target.protocol === 'https:' ? https : http;
-    const req = client.get(target, { headers: options.headers, agent: false, signal: options.signal }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxBytes) return void req.destroy(new Error(`answer from ${target.origin} is larger than ${options.maxBytes} bytes`));
-        chunks.push(chunk);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ...(res.headers.location ? { location: res.headers.location } : {}) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
+export async function getText(url: string, options: GetTextOptions): Promise<TextAnswer> {
+  const sent = await sendOutbound({
+    target: url,
+    method: 'GET',
+    headers: (target) => [['Host', target.host], ...Object.entries(options.headers ?? {})],
+    policy: ANY_HOST_POLICY,
+    maxResponseBytes: options.maxBytes,
+    overflow: 'fail',
+    ...(options.signal ? { signal: options.signal } : {}),
   });
+  if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+  if (sent.error !== null || !sent.response) throw new Error(sent.error ?? 'no answer');
+  const location = sent.response.headers.find(([name]) => name.toLowerCase() === 'location')?.[1];
+  return { status: sent.response.status, body: sent.response.body.toString('utf8'), ...(location ? { location } : {}) };
 }

@@ -179,7 +179,7 @@ describe('callback delivery', () => {
     await emulator.setOutcome(refused, 'SUCCESS');
     const [refusedDelivery] = await deliveredFor(refused);
     expect(refusedDelivery!.response).toBeNull();
-    expect(refusedDelivery!.error).toMatch(/^connection refused: /);
+    expect(refusedDelivery!.error).toMatch(/^connection refused by 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
 
     sink.configure({ delayMs: 3000 });
     const slow = await pay();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendRequest } from '../../server/replay/send-request.ts';
-import { checkTarget, parseAllowHost, type TargetPolicy } from '../../server/replay/target-policy.ts';
+import { checkTarget, parseAllowHost, type TargetPolicy } from '../../server/http/outbound/target-policy.ts';
 import { startMerchantApp, type MerchantApp } from '../helpers/merchant-app.ts';
 
 const BODY = Buffer.from('{"result":{},"signature":""}');

@@ -1,18 +1,24 @@
-// Decides where replays may go: loopback, the app URL's host and --allow-target hosts; never link-local or metadata.
+// The one outbound target policy: replays, forwarding and checks go to loopback, the app URL's host and
+// --allow-target hosts; emulator callbacks and the tunnel go to any host (like miaPOS); none ever to link-local or metadata.
 // Threat model: a target URL chosen by an API caller or an imported file must not reach cloud metadata or
 // arbitrary internal hosts; a hostname is checked again on the addresses it resolves to, before connecting.
 
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { classifyAddress, isIpLiteral, normalizeAddress } from '../net/address-class.ts';
+import { classifyAddress, isIpLiteral, normalizeAddress } from '../../net/address-class.ts';
 
 export interface TargetPolicy {
   /** The developer's app (--forward-to): its host is always allowed. */
   appUrl?: string;
   /** Hosts named with --allow-target: "host" (any port) or "host:port"; full URLs are read for their host. */
   allowHosts: readonly string[];
+  /** Any host that is not link-local/metadata (emulator callbacks, like miaPOS; the tunnel server). */
+  anyHost?: boolean;
 }
+
+/** Any host but link-local and metadata: emulator callbacks (miaPOS calls back anywhere) and the tunnel server. */
+export const ANY_HOST_POLICY: TargetPolicy = Object.freeze({ allowHosts: [], anyHost: true });
 
 export type TargetCheck =
   | { ok: true; url: URL; /** The host was named by the app URL or --allow-target (not just loopback). */ explicit: boolean }
@@ -50,7 +56,7 @@ export function checkTarget(url: string, policy: TargetPolicy): TargetCheck {
   const hostname = normalizeHostname(parsed.hostname);
   const address = classifyAddress(hostname);
   if (address.kind === 'forbidden') return { ok: false, reason: address.reason };
-  const explicit = isExplicitlyAllowed(parsed, policy);
+  const explicit = policy.anyHost === true || isExplicitlyAllowed(parsed, policy);
   if (explicit) return { ok: true, url: parsed, explicit: true };
   if (address.kind === 'loopback' || hostname === 'localhost') return { ok: true, url: parsed, explicit: false };
   return {
