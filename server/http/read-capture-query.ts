@@ -1,26 +1,19 @@
-// Reads the capture list's query string (limit, before, q, channel, status, verdict), refusing bad values clearly.
+// Reads the capture list's query string (limit, before, q, channel, status, verdict), refusing bad values,
+// repeated parameters and unknown ones (such as "limit[]") with a 400 naming the parameter.
 
 import type { Request } from 'express';
 import type { CaptureListQuery } from '../inspector/inspector-model.ts';
-import { HttpError } from './http-error.ts';
+import { queryField, readQuery } from './schema.ts';
+
+const CAPTURE_QUERY = {
+  limit: queryField.wholeNumber(),
+  before: queryField.wholeNumber(),
+  q: queryField.text(),
+  channel: queryField.text(),
+  status: queryField.text(),
+  verdict: queryField.oneOf(['valid', 'invalid', 'unverifiable'] as const),
+};
 
 export function readCaptureQuery(req: Request): CaptureListQuery {
-  const q = req.query;
-  const number = (value: unknown, name: string) => {
-    if (value === undefined) return undefined;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new HttpError(400, 'bad_query', `${name} must be a whole number >= 0.`);
-    return n;
-  };
-  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-  const verdict = text(q.verdict);
-  if (verdict && !['valid', 'invalid', 'unverifiable'].includes(verdict)) throw new HttpError(400, 'bad_query', 'verdict must be valid, invalid or unverifiable.');
-  return {
-    limit: number(q.limit, 'limit'),
-    before: number(q.before, 'before'),
-    q: text(q.q),
-    channel: text(q.channel),
-    status: text(q.status),
-    verdict: verdict as CaptureListQuery['verdict'],
-  };
+  return readQuery(req.query as Record<string, unknown>, CAPTURE_QUERY, 'GET /api/captures');
 }

@@ -7,6 +7,7 @@ import type { DomainEvent } from '../../shared/events.ts';
 import { isFinalStatus, isPaymentStatus, type PaymentRequest, type PaymentState, type PaymentStatus } from '../../shared/protocol.ts';
 import type { CaptureInfo, PaymentRecord, TimelineSource } from '../../shared/records.ts';
 import { HttpError } from '../http/http-error.ts';
+import { ANY_HOST_POLICY, checkTarget } from '../http/outbound/target-policy.ts';
 import type { MiaposClient } from '../miapos/miapos-client.ts';
 import { MiaposError } from '../miapos/miapos-error.ts';
 
@@ -141,6 +142,11 @@ function buildPaymentRequest(input: NewPaymentRequest, defaults: PaymentDefaults
   }
   const paymentType = input.paymentType ?? defaults.paymentType;
   if (paymentType !== 'qr' && paymentType !== 'rtp') throw new HttpError(400, 'bad_payment_type', 'paymentType must be "qr" or "rtp".');
+  const ownCallbackUrl = nonEmpty(input.callbackUrl);
+  const callbackCheck = ownCallbackUrl === undefined ? null : checkTarget(ownCallbackUrl, ANY_HOST_POLICY);
+  if (callbackCheck && !callbackCheck.ok) {
+    throw new HttpError(400, 'forbidden_callback_url', `callbackUrl refused: ${callbackCheck.reason}. Callbacks go to http(s) URLs; link-local and metadata addresses are never called.`);
+  }
   const orderId = nonEmpty(input.orderId) ?? makeOrderId();
   const terminalId = nonEmpty(input.terminalId) ?? (paymentType === 'rtp' ? defaults.rtpTerminalId ?? defaults.terminalId : defaults.terminalId);
   return {
@@ -158,7 +164,7 @@ function buildPaymentRequest(input: NewPaymentRequest, defaults: PaymentDefaults
       successUrl: nonEmpty(input.successUrl),
       failUrl: nonEmpty(input.failUrl),
     }),
-    callbackUrl: nonEmpty(input.callbackUrl) ?? callbackUrl,
+    callbackUrl: ownCallbackUrl ?? callbackUrl,
   };
 }
 
