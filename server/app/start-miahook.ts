@@ -22,6 +22,7 @@ import { startReconciler } from '../payments/reconciler.ts';
 import { createReplayService } from '../replay/replay-service.ts';
 import type { Store } from '../store/index.ts';
 import { openStore } from '../store/index.ts';
+import { redactDelivery } from '../security/redact-delivery.ts';
 import { buildInspectorModel, toListItem } from './build-inspector-model.ts';
 import { createDeliveryMatcher } from './emulator-delivery-matcher.ts';
 import { UI_DIR, VERSION } from './paths.ts';
@@ -70,6 +71,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
+    const token = randomBytes(24).toString('base64url');
     const store = await openStore({ dataDir: config.dataDir, keep: config.keep, log });
     cleanups.push(() => store.close());
     const bus = createEventBus((error) => log(`event listener failed: ${(error as Error).message}`));
@@ -86,10 +88,12 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
         // The emulator's delivery to our own ingress is the captured callback: link them both ways.
         const captureId = capturedDeliveries.get(delivery.id);
         capturedDeliveries.delete(delivery.id);
-        store.deliveries.append(captureId ? { ...delivery, captureId } : delivery).then((saved) => emit({ type: 'delivery', delivery: saved }), (error: Error) => log(`could not store an emulator delivery: ${error.message}`));
+        store.deliveries.append(redactDelivery(captureId ? { ...delivery, captureId } : delivery, secrets())).then((saved) => emit({ type: 'delivery', delivery: saved }), (error: Error) => log(`could not store an emulator delivery: ${error.message}`));
       },
     }, log, options.keyRefetchIntervalMs);
     cleanups.push(() => backend.emulator.close());
+    /** What stored deliveries must never hold. */
+    const secrets = () => [token, backend.emulator.credentials.secretKey, ...(config.sandbox ? [config.sandbox.secretKey] : [])];
 
     let access: PublicAccess | null = null;
     const publicUrl = () => access?.url() ?? config.publicUrl;
@@ -105,7 +109,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       emit,
       ...(backend.mode === 'emulator' ? { simulate: (paymentId: string, status: Parameters<EmulatorHandle['setOutcome']>[1]) => backend.emulator.setOutcome(paymentId, status) } : {}),
     });
-    const replay = createReplayService({ store, emit, configuredAppUrl: config.forwardTo, allowHosts: config.allowTargets, signText: backend.signText, listKeys: backend.listKeys, log });
+    const replay = createReplayService({ store, emit, configuredAppUrl: config.forwardTo, allowHosts: config.allowTargets, signText: backend.signText, listKeys: backend.listKeys, log, secrets });
     const forwardLive = (capture: CaptureInfo, request: ReceivedRequest) => {
       replay.forward(capture, request.body, request.headers).catch((error: Error) => log(`could not forward capture ${capture.id}: ${error.message}`));
     };
@@ -124,7 +128,6 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     });
 
     const instanceId = randomUUID();
-    const token = randomBytes(24).toString('base64url');
     const probeId = randomBytes(16).toString('hex');
     const sharing = createSharing({ bus, instanceId, uiDir, publicBase: () => publicUrl() ?? ingressUrl, tunnelPassword: () => access?.settledPassword() ?? Promise.resolve(null), log });
     cleanups.push(() => sharing.close());
@@ -160,6 +163,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
         forwardTo: config.forwardTo,
         allowTargets: config.allowTargets,
         log,
+        secrets,
       }),
     });
     const shareRoutes = sharing.createRoutes(model);

@@ -108,7 +108,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       accessSeconds: options.accessTokenSeconds ?? 300,
       refreshSeconds: options.refreshTokenSeconds ?? 432_000,
     });
-    const store = await openPaymentStore(dir, options.maxPayments ?? 5000);
+    const store = await openPaymentStore(dir, options.maxPayments ?? 5000, log);
     let url = '';
     const checkoutUrl = (paymentId: string) => `${url}/checkout?paymentId=${encodeURIComponent(paymentId)}`;
     const signText = (text: string) => signString(text, key.privateKey);

@@ -1,8 +1,8 @@
-// The emulator's payments on disk (lowdb 7, `<dataDir>/emulator/payments.json`), newest N kept, writes serialised.
+// The emulator's payments on disk (`<dataDir>/emulator/payments.json`, mode 0600), newest N kept, writes serialised;
+// a damaged file is set aside with a warning, like the store's files, and the emulator starts with no payments.
 
 import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { readPrivateText, setAsideDamaged, writePrivateFile } from '../data-dir/private-files.ts';
 import type { PaymentStatus } from '../../shared/protocol.ts';
 import type { NewPayment } from './validate-payment.ts';
 
@@ -37,30 +37,41 @@ export interface PaymentStore {
   save(): Promise<void>;
 }
 
-/** Opens (or creates) the store. A file that does not parse is an error naming the file. */
-export async function openPaymentStore(dir: string, maxPayments: number): Promise<PaymentStore> {
+/** Opens (or creates) the store. A file that does not parse is moved aside with a warning (nothing is deleted). */
+export async function openPaymentStore(dir: string, maxPayments: number, log: (line: string) => void = () => {}): Promise<PaymentStore> {
   const path = join(dir, 'payments.json');
-  const db = new Low<StoreData>(new JSONFile<StoreData>(path), { version: 1, payments: [] });
-  try {
-    await db.read();
-  } catch (error) {
-    throw new Error(`${path} could not be read (${(error as Error).message}). Move it away to start with no emulator payments.`);
-  }
-  if (!Array.isArray(db.data.payments)) db.data = { version: 1, payments: [] };
-  const byId = new Map(db.data.payments.map((payment) => [payment.paymentId, payment]));
+  const data = await readPayments(path, log);
+  const byId = new Map(data.payments.map((payment) => [payment.paymentId, payment]));
+  let writes: Promise<void> = Promise.resolve();
   return {
     get: (paymentId) => byId.get(paymentId),
-    list: () => db.data.payments,
+    list: () => data.payments,
     add(payment) {
-      db.data.payments.push(payment);
+      data.payments.push(payment);
       byId.set(payment.paymentId, payment);
-      const overflow = db.data.payments.length - maxPayments;
+      const overflow = data.payments.length - maxPayments;
       if (overflow <= 0) return [];
-      const removed = db.data.payments.splice(0, overflow);
+      const removed = data.payments.splice(0, overflow);
       for (const old of removed) byId.delete(old.paymentId);
       return removed;
     },
-    // steno queues and coalesces concurrent writes of the same file.
-    save: () => db.write(),
+    // One write at a time, each of the state as it is when its turn comes (so a later save never lands first).
+    save: () => (writes = writes.catch(() => {}).then(() => writePrivateFile(path, `${JSON.stringify(data, null, 2)}\n`))),
   };
+}
+
+async function readPayments(path: string, log: (line: string) => void): Promise<StoreData> {
+  const text = await readPrivateText(path);
+  if (text === null) return { version: 1, payments: [] };
+  let problem: string;
+  try {
+    const parsed = JSON.parse(text) as Partial<StoreData> | null;
+    if (parsed && typeof parsed === 'object' && Array.isArray(parsed.payments)) return { version: 1, payments: parsed.payments };
+    problem = 'it is valid JSON but not the shape miahook writes';
+  } catch (error) {
+    problem = `it is not valid JSON (${(error as Error).message})`;
+  }
+  const aside = await setAsideDamaged(path);
+  log(`warning: ${path} could not be read: ${problem}. It was moved to ${aside} and the emulator started with no payments; nothing in it was deleted.`);
+  return { version: 1, payments: [] };
 }

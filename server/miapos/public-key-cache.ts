@@ -2,7 +2,8 @@
 // disk), and fetched once more when a signature fails, so a key rotation costs one refetch, not a false "invalid".
 
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { ensurePrivateDir, writePrivateFile } from '../data-dir/private-files.ts';
 import { join } from 'node:path';
 import { readPublicKey, type LabelledKey } from '../signature/keys.ts';
 import type { MiaposClient } from './miapos-client.ts';
@@ -28,8 +29,8 @@ export function createPublicKeyCache(options: { client: MiaposClient; dataDir: s
     const changed = key?.fingerprint !== fresh.fingerprint;
     if (changed && key) options.log?.(`the ${options.label} public key changed (now sha256:${fresh.fingerprint.slice(0, 16)}…)`);
     key = fresh;
-    await mkdir(join(options.dataDir, 'keys'), { recursive: true });
-    await writeFile(file, `${JSON.stringify({ baseUrl: options.client.baseUrl, publicKey: fresh.spkiBase64, fetchedAt: new Date().toISOString() }, null, 2)}\n`);
+    await ensurePrivateDir(join(options.dataDir, 'keys'));
+    await writePrivateFile(file, `${JSON.stringify({ baseUrl: options.client.baseUrl, publicKey: fresh.spkiBase64, fetchedAt: new Date().toISOString() }, null, 2)}\n`);
     return changed;
   }
 
