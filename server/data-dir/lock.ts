@@ -1,8 +1,9 @@
-// The data-dir lock: <dataDir>/miahook.lock holds the owner's pid, so a second miahook cannot write the same files.
+// The data-dir lock: <dataDir>/miahook.lock holds the owner's pid and start time ("<pid> <start>"), so a second
+// miahook cannot write the same files, while a lock left by a dead process (its pid reused, or a zombie) is taken over.
 
 import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isProcessAlive } from './is-process-alive.ts';
+import { describeSelf, isHolderRunning, type LockHolder } from './lock-holder.ts';
 
 export const LOCK_FILE_NAME = 'miahook.lock';
 
@@ -31,8 +32,9 @@ export interface LockOptions {
 export async function acquireDataDirLock(dataDir: string, options: LockOptions = {}): Promise<DataDirLock> {
   const log = options.log ?? ((line: string) => console.warn(line));
   const path = join(dataDir, LOCK_FILE_NAME);
-  const ownText = `${process.pid}\n`;
-  await mkdir(dataDir, { recursive: true });
+  const self = await describeSelf();
+  const ownText = `${self.pid}${self.startTime === null ? '' : ` ${self.startTime}`}\n`;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   for (let attempt = 0; ; attempt++) {
     try {
       await writeFile(path, ownText, { flag: 'wx', mode: 0o600 });
@@ -42,11 +44,11 @@ export async function acquireDataDirLock(dataDir: string, options: LockOptions =
     }
     const holder = await readHolder(path);
     if (holder === 'gone') continue;
-    if (holder.pid !== null && isProcessAlive(holder.pid)) throw new DataDirLockedError(holder.pid, dataDir);
+    if (holder.holder !== null && (await isHolderRunning(holder.holder))) throw new DataDirLockedError(holder.holder.pid, dataDir);
     // Stale: remove it only if it still holds what we judged stale (another starter may have replaced it).
     const again = await readHolder(path);
     if (again === 'gone' || again.text !== holder.text) continue;
-    log(`warning: ${path} was left by ${holder.pid === null ? 'an unreadable owner' : `pid ${holder.pid}, which is no longer running`}; taking it over.`);
+    log(`warning: ${path} was left by ${holder.holder === null ? 'an unreadable owner' : `pid ${holder.holder.pid}, which is no longer running (or is now another program)`}; taking it over.`);
     await unlink(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
@@ -63,8 +65,8 @@ export async function acquireDataDirLock(dataDir: string, options: LockOptions =
   };
 }
 
-/** The pid in the lock file, or 'gone' if the file vanished. An empty file is re-read once: its owner may still be writing. */
-async function readHolder(path: string): Promise<{ pid: number | null; text: string } | 'gone'> {
+/** Who the lock file names, or 'gone' if the file vanished. An empty file is re-read once: its owner may still be writing. */
+async function readHolder(path: string): Promise<{ holder: LockHolder | null; text: string } | 'gone'> {
   for (let attempt = 0; attempt < 2; attempt++) {
     let text: string;
     try {
@@ -73,10 +75,11 @@ async function readHolder(path: string): Promise<{ pid: number | null; text: str
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
       throw error;
     }
-    const pid = /^\s*(\d+)\s*$/.test(text) ? Number(text) : null;
-    if (pid !== null && pid > 0) return { pid, text };
+    const match = /^\s*(\d+)(?:\s+(\d+))?\s*$/.exec(text);
+    const pid = match ? Number(match[1]) : 0;
+    if (match && pid > 0) return { holder: { pid, startTime: match[2] ?? null }, text };
     if (attempt === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    else return { pid: null, text };
+    else return { holder: null, text };
   }
   return 'gone';
 }

@@ -2,12 +2,19 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireDataDirLock, DataDirLockedError } from '../../server/data-dir/lock.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+
+/** Field 22 of /proc/<pid>/stat, read here by hand. */
+async function readStartTime(pid: number): Promise<string> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return text.slice(text.lastIndexOf(')') + 2).split(' ')[19]!;
+}
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOCK_MODULE = new URL('../../server/data-dir/lock.ts', import.meta.url).href;
@@ -47,7 +54,7 @@ afterEach(() => {
 describe('data-dir lock', () => {
   it('creates miahook.lock with our pid, and release is idempotent', async () => {
     const lock = await acquireDataDirLock(dataDir, { log });
-    expect(await readFile(join(dataDir, 'miahook.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    expect(await readFile(join(dataDir, 'miahook.lock'), 'utf8')).toBe(`${process.pid} ${await readStartTime(process.pid)}\n`);
     await lock.release();
     await lock.release();
     await expect(stat(join(dataDir, 'miahook.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
@@ -70,9 +77,9 @@ describe('data-dir lock', () => {
     await expect(acquireDataDirLock(dataDir, { log })).rejects.toMatchObject({ name: 'DataDirLockedError', pid: ownerPid });
     child.kill('SIGKILL');
     await once(child, 'exit');
-    expect(await readFile(join(dataDir, 'miahook.lock'), 'utf8')).toBe(`${ownerPid}\n`);
+    expect(await readFile(join(dataDir, 'miahook.lock'), 'utf8')).toMatch(new RegExp(`^${ownerPid} \\d+\n$`));
     const lock = await acquireDataDirLock(dataDir, { log });
-    expect(await readFile(join(dataDir, 'miahook.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    expect(await readFile(join(dataDir, 'miahook.lock'), 'utf8')).toMatch(new RegExp(`^${process.pid} \\d+\n$`));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`pid ${ownerPid}, which is no longer running`);
     await lock.release();
@@ -90,6 +97,31 @@ describe('data-dir lock', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain(`pid ${shortLived.pid}`);
     expect(warnings[1]).toContain('unreadable owner');
+  });
+
+  it('takes over a lock whose pid now names another program (pid 1 with another start time, or an old pid-only file)', async () => {
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(join(dataDir, 'miahook.lock'), `1 ${Number(await readStartTime(1)) + 12345}\n`);
+    await (await acquireDataDirLock(dataDir, { log })).release();
+    await writeFile(join(dataDir, 'miahook.lock'), '1\n');
+    await (await acquireDataDirLock(dataDir, { log })).release();
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('pid 1, which is no longer running (or is now another program)');
+    // A live miahook with the recorded start time still holds it.
+    await writeFile(join(dataDir, 'miahook.lock'), `${process.pid} ${await readStartTime(process.pid)}\n`);
+    await expect(acquireDataDirLock(dataDir, { log })).rejects.toBeInstanceOf(DataDirLockedError);
+  });
+
+  it('takes over a lock held by a zombie (killed, not yet reaped)', async () => {
+    // sh starts a child that exits shortly, then becomes `sleep`, which never reaps it: the child stays a zombie.
+    child = spawn('/bin/sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+    const zombie = Number(line.toString().trim());
+    await waitFor(async () => (await readFile(`/proc/${zombie}/stat`, 'utf8')).split(') ')[1]!.startsWith('Z'));
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(join(dataDir, 'miahook.lock'), `${zombie} ${await readStartTime(zombie)}\n`);
+    await (await acquireDataDirLock(dataDir, { log })).release();
+    expect(warnings).toEqual([expect.stringContaining(`pid ${zombie}, which is no longer running`)]);
   });
 
   it('does not remove a lock that another owner has taken since', async () => {

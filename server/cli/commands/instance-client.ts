@@ -2,7 +2,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { isProcessAlive } from '../../data-dir/is-process-alive.ts';
+import { isProcessAlive } from '../../data-dir/lock-holder.ts';
 import { runtimeFilePath, type RuntimeInfo } from '../../data-dir/runtime-file.ts';
 import type { CliIo } from '../io.ts';
 import { UsageError, type ParsedArgs } from '../parse-args.ts';
