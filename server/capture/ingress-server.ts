@@ -50,6 +50,9 @@ export async function startIngress(options: IngressOptions): Promise<IngressHand
     connectionsCheckingInterval: Math.min(1_000, headersTimeout),
     keepAliveTimeout: 5_000,
   });
+  // Byte-exact means every header: Node keeps only the first 1,000 by default and drops the rest silently.
+  // 0 lifts the count; the header size limit (16 KiB, 431 beyond, nothing captured) still bounds them.
+  server.maxHeadersCount = 0;
   server.on('request', (request, response) => {
     handleRequest(request, response, options, limiters).catch((error: unknown) => {
       options.log?.(`ingress: could not store a capture: ${(error as Error).message}`);
@@ -57,7 +60,9 @@ export async function startIngress(options: IngressOptions): Promise<IngressHand
     });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
+      : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
+      : '400 Bad Request';
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });

@@ -9,6 +9,7 @@ import { runReplay } from './commands/replay.ts';
 import { runCheck } from './commands/check.ts';
 import { runExport, runImport } from './commands/export-import.ts';
 import { runTail } from './commands/tail.ts';
+import { escapeLogLine } from '../log/escape-log-line.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -46,10 +47,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`miahook: ${error.message}\n`);
+      io.stderr.write(`miahook: ${escapeLogLine(error.message)}\n`);
       return EXIT.usage;
     }
-    io.stderr.write(`miahook: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    io.stderr.write(`miahook: unexpected error: ${escapeLogLine((error as Error).stack ?? String(error))}\n`);
     return EXIT.failed;
   }
 }

@@ -10,12 +10,13 @@ import { readDotenv } from '../../config/read-dotenv.ts';
 import { DataDirLockedError } from '../../data-dir/lock.ts';
 import { EXIT, type CliIo } from '../io.ts';
 import { UsageError, type ParsedArgs } from '../parse-args.ts';
+import { escapeLogLine } from '../../log/escape-log-line.ts';
 import { formatBanner, formatTunnelBanner } from './format-banner.ts';
 
 export async function runServe(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.positionals.length) throw new UsageError(`"miahook ${args.command}" takes no arguments; got "${args.positionals.join(' ')}".`);
   const config = resolveConfig(args, io.env, await readDotenv(io.cwd), io.cwd);
-  const log = (line: string) => io.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  const log = (line: string) => io.stderr.write(`${new Date().toISOString().slice(11, 19)} ${escapeLogLine(line)}\n`);
   let close: () => Promise<void>;
   let banner: string;
   try {
