@@ -48,7 +48,7 @@ export async function acquireDataDirLock(dataDir: string, options: LockOptions =
     // Stale: remove it only if it still holds what we judged stale (another starter may have replaced it).
     const again = await readHolder(path);
     if (again === 'gone' || again.text !== holder.text) continue;
-    log(`warning: ${path} was left by ${holder.holder === null ? 'an unreadable owner' : `pid ${holder.holder.pid}, which is no longer running (or is now another program)`}; taking it over.`);
+    log(`warning: ${path} was left by ${holder.holder === null ? 'an unreadable owner' : `pid ${holder.holder.pid}, which is no longer running`}; taking it over.`);
     await unlink(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });

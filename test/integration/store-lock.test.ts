@@ -106,7 +106,7 @@ describe('data-dir lock', () => {
     await writeFile(join(dataDir, 'miahook.lock'), '1\n');
     await (await acquireDataDirLock(dataDir, { log })).release();
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toContain('pid 1, which is no longer running (or is now another program)');
+    expect(warnings[0]).toContain('pid 1, which is no longer running; taking it over');
     // A live miahook with the recorded start time still holds it.
     await writeFile(join(dataDir, 'miahook.lock'), `${process.pid} ${await readStartTime(process.pid)}\n`);
     await expect(acquireDataDirLock(dataDir, { log })).rejects.toBeInstanceOf(DataDirLockedError);
