@@ -12,10 +12,10 @@ export async function ensurePrivateDir(path: string): Promise<void> {
   await chmod(path, DIR_MODE);
 }
 
-/** Replaces `path` with `text` atomically; the file is 0600 from its first byte. */
+/** Replaces `path` with `text` atomically (no fsync, as lowdb did); the file is 0600 from its first byte. */
 export async function writePrivateFile(path: string, text: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text, { mode: FILE_MODE, flush: true });
+  await writeFile(temp, text, { mode: FILE_MODE });
   await chmod(temp, FILE_MODE);
   await rename(temp, path);
 }

@@ -42,7 +42,23 @@ export async function openPaymentStore(dir: string, maxPayments: number, log: (l
   const path = join(dir, 'payments.json');
   const data = await readPayments(path, log);
   const byId = new Map(data.payments.map((payment) => [payment.paymentId, payment]));
-  let writes: Promise<void> = Promise.resolve();
+  // Like steno (which lowdb used here): one write at a time; saves asked for meanwhile share one follow-up
+  // write of the state as it is when that write starts, so a burst of changes costs two writes, not N.
+  let running: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const save = (): Promise<void> => {
+    if (!running) {
+      running = writePrivateFile(path, `${JSON.stringify(data, null, 2)}\n`).finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    next ??= running.catch(() => {}).then(() => {
+      next = null;
+      return save();
+    });
+    return next;
+  };
   return {
     get: (paymentId) => byId.get(paymentId),
     list: () => data.payments,
@@ -55,8 +71,7 @@ export async function openPaymentStore(dir: string, maxPayments: number, log: (l
       for (const old of removed) byId.delete(old.paymentId);
       return removed;
     },
-    // One write at a time, each of the state as it is when its turn comes (so a later save never lands first).
-    save: () => (writes = writes.catch(() => {}).then(() => writePrivateFile(path, `${JSON.stringify(data, null, 2)}\n`))),
+    save,
   };
 }
 
