@@ -2,7 +2,7 @@
 // instance found through <data-dir>/runtime.json (re-read on every reconnect, so a restarted instance is found again).
 
 import { readFile } from 'node:fs/promises';
-import { isProcessAlive } from '../data-dir/is-process-alive.ts';
+import { isProcessAlive } from '../data-dir/lock-holder.ts';
 import { runtimeFilePath, type RuntimeInfo } from '../data-dir/runtime-file.ts';
 
 /** The public localtunnel server lets requests with this header through without its reminder page. */
