@@ -1,131 +1,135 @@
-// `npm run bench`: ingress throughput and ack latency of miahook (durable ack) side by side, in one run, with a
-// bare node:http server that stores nothing (the limit) and mockttp recording the same requests (a peer),
-// at 0 and 20,000 stored captures. Prints a table and writes bench/results.json.
+// `npm run bench`: miahook's ingress side by side with its limits, in one run, and its memory/disk model
+// (issue 11). Rows: bare node:http, the design-limit server, mockttp, miahook at an empty store and full at two
+// --keep values, plus ~1 MB bodies at the body budget. Prints two tables and the targets as PASS/FAIL, and writes
+// bench/results.json. Every target is its own process; durations and sizes come from BENCH_* env vars.
 
-import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getLocal } from 'mockttp';
-import { buildSignString } from '../shared/sign-string.ts';
-import { parseArgs } from '../server/cli/parse-args.ts';
-import { resolveConfig } from '../server/config/resolve-config.ts';
-import { startMiahook, type MiahookInstance } from '../server/app/start-miahook.ts';
+import { makeSignedCallback } from './callback-body.ts';
+import { fillStore, measureMemory, measurePerf, type BenchConfig, type MemoryRow, type PerfRow } from './measure.ts';
+import { checkSanity, evaluateTargets, formatChecks, formatMemoryTable, formatPerfTable } from './report.ts';
+import { spawnMiahook, spawnScript, type MiahookTarget } from './targets.ts';
 
-interface LoadResult { requests: number; ok: number; throughput: number; p50: number; p99: number }
-interface Row { target: string; stored: number; throughput: number; p50: number; p99: number; ok: string }
+const env = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0 (got "${process.env[name]}").`);
+  return value;
+};
+const config: BenchConfig = {
+  seconds: env('BENCH_SECONDS', 5),
+  warmupSeconds: env('BENCH_WARMUP_SECONDS', 1),
+  rateSeconds: env('BENCH_RATE_SECONDS', 5),
+  rate: env('BENCH_RATE', 200),
+  connections: env('BENCH_CONNECTIONS', 16),
+};
+const BODY_BYTES = env('BENCH_BODY_BYTES', 1024);
+/** ~1 MB: 258 of them fit in miahook's 256 MiB body budget (the README's default). */
+const BIG_BODY_BYTES = env('BENCH_BIG_BODY_BYTES', 1_040_000);
+const BODY_BUDGET = 256 * 1024 * 1024;
+const LARGE_KEEP = env('BENCH_LARGE_KEEP', 100_000);
+const ALL_ROWS = ['bare', 'design-limit', 'mockttp', 'miahook-empty', 'miahook-keep-10000', 'miahook-keep-large', 'miahook-big-bodies'];
+const rowsToRun = (process.env.BENCH_ROWS ?? ALL_ROWS.join(',')).split(',').map((id) => id.trim()).filter(Boolean);
+for (const id of rowsToRun) if (!ALL_ROWS.includes(id)) throw new Error(`BENCH_ROWS: unknown row "${id}"; rows are ${ALL_ROWS.join(', ')}.`);
 
-const LOAD_SCRIPT = fileURLToPath(new URL('./load.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
-const THROUGHPUT_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
-const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 1000);
+const work = await mkdtemp(join(tmpdir(), 'miahook-bench-'));
+const perf: PerfRow[] = [];
+const memory: MemoryRow[] = [];
+const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
-/** A ~1 KB callback signed by the emulator, so miahook verifies it as valid (the common case). */
-function makeCallbackBody(signText: (text: string) => string): string {
-  const result = { terminalId: 'TRMW0001', orderId: 'bench-1', paymentId: '2a663962-c954-4984-90e5-1d24c3305f7b', status: 'SUCCESS', amount: 1775, currency: 'MDL', paymentType: 'qr', paymentDate: '2026-10-05T22:13:42', swiftMessageId: 'SWIFT-1', swiftPayerBank: 'BANK', note: 'x'.repeat(420) };
-  return `{"result":${JSON.stringify(result).replace('"amount":1775', '"amount":1775.00')},"signature":"${signText(buildSignString(result))}"}`;
+/** Writes a body to a file for bench/load.ts (its own process). */
+async function saveBody(name: string, body: string): Promise<string> {
+  const path = join(work, `${name}.json`);
+  await writeFile(path, body);
+  return path;
 }
 
-function runLoad(url: string, body: string, mode: 'closed' | 'open'): Promise<LoadResult> {
-  const args = mode === 'closed'
-    ? { url, body, mode, count: THROUGHPUT_REQUESTS, concurrency: 32, rate: 0 }
-    : { url, body, mode, count: LATENCY_REQUESTS, concurrency: 1, rate: 200 };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, LOAD_SCRIPT, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`))));
-  });
-}
+// The non-miahook targets verify against a key of our own; miahook rows sign with each instance's emulator key.
+const ownKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ownBody = makeSignedCallback(BODY_BYTES, ownKey.privateKey);
+const ownBodyFile = await saveBody('own', ownBody);
 
-/** A warm-up run (the same for every target: JIT, sockets), then `prepare` sets the stored history, then the two runs. */
-async function measure(target: string, url: string, body: string, prepare: () => Promise<number> = async () => 0, warm = { url, body }): Promise<Row> {
-  await runLoad(warm.url, warm.body, 'closed');
-  const stored = await prepare();
-  const throughput = await runLoad(url, body, 'closed');
-  const latency = await runLoad(url, body, 'open');
-  return { target, stored, throughput: throughput.throughput, p50: latency.p50, p99: latency.p99, ok: `${throughput.ok + latency.ok}/${throughput.requests + latency.requests}` };
-}
-
-async function startBare(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"received":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-async function startMockttp(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = getLocal();
-  await server.start();
-  await server.forPost('/callback').thenReply(200, '{"received":true}', { 'content-type': 'application/json' });
-  return { url: `${server.url}/callback`, close: () => server.stop() };
-}
-
-async function startTool(dataDir: string): Promise<MiahookInstance> {
-  const config = resolveConfig(parseArgs(['--port', '0', '--ingress-port', '0', '--emulator-port', '0', '--rate-limit', '0', '--keep', '30000', '--data-dir', dataDir]), {}, {});
-  return startMiahook(config, { log: () => {} });
-}
-
-async function seed(instance: MiahookInstance, count: number, body: string): Promise<void> {
-  const template = instance.store.captures;
-  const bytes = Buffer.from(body);
-  for (let done = 0; done < count; done += 500) {
-    await Promise.all(Array.from({ length: Math.min(500, count - done) }, (_, i) => template.append({
-      id: `cap_seed_${done + i}`, receivedAt: new Date().toISOString(), channel: null, method: 'POST', url: '/callback',
-      headers: [['Content-Type', 'application/json']], bodyBase64: bytes.toString('base64'), size: bytes.length,
-      remoteAddress: '127.0.0.1', sender: '127.0.0.1', summary: { status: 'SUCCESS', amount: '1775.00', currency: 'MDL' }, payment: null,
-      verification: { verdict: 'unverifiable', reason: 'seeded', canonical: null, fields: [], key: null, diagnosis: null },
-    })));
+async function runScriptRow(id: string, label: string, script: string, client: PerfRow['client'], withDataDir: boolean): Promise<void> {
+  if (!rowsToRun.includes(id)) return;
+  log(`${label} ...`);
+  const dataDir = withDataDir ? await mkdtemp(join(work, `${id}-`)) : null;
+  const target = await spawnScript(script, dataDir ? { BENCH_DATA_DIR: dataDir, BENCH_PUBLIC_KEY: ownKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() } : {});
+  try {
+    perf.push(await measurePerf({ id, label, target, body: ownBody, bodyFile: ownBodyFile, config, client, dataDir }));
+  } finally {
+    await target.stop();
   }
 }
 
-const dataDir = await mkdtemp(join(tmpdir(), 'miahook-bench-'));
-const warmDir = await mkdtemp(join(tmpdir(), 'miahook-bench-warm-'));
-const tool = await startTool(dataDir);
-const body = makeCallbackBody((text) => tool.emulator.signText(text));
-// The empty-store run warms up on a second instance, so the measured store really starts empty.
-const warm = await startTool(warmDir);
-const rows: Row[] = [];
-const bare = await startBare();
-rows.push(await measure('bare node:http (no storage, the limit)', bare.url, body));
-await bare.close();
-const mock = await startMockttp();
-rows.push(await measure('mockttp (records in memory, a peer)', mock.url, body));
-await mock.close();
-rows.push(await measure('miahook ingress (durable ack)', tool.callbackUrl, body, async () => {
-  await warm.close();
-  return tool.store.captures.count();
-}, { url: warm.callbackUrl, body: makeCallbackBody((text) => warm.emulator.signText(text)) }));
-rows.push(await measure('miahook ingress (durable ack)', tool.callbackUrl, body, async () => {
-  await seed(tool, 20_000 - tool.store.captures.count(), body);
-  return tool.store.captures.count();
-}));
-await tool.close();
-await rm(dataDir, { recursive: true, force: true });
-await rm(warmDir, { recursive: true, force: true });
+/** Starts miahook in a fresh data dir, lets `during` use it, then stops it and removes the dir. */
+async function withMiahook(id: string, args: string[], during: (target: MiahookTarget, dataDir: string) => Promise<void>): Promise<void> {
+  const dataDir = await mkdtemp(join(work, `${id}-`));
+  const target = await spawnMiahook(dataDir, ['--rate-limit', '0', ...args]);
+  try {
+    await during(target, dataDir);
+  } finally {
+    await target.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
 
-const [bareRow, mockRow, emptyRow, fullRow] = rows as [Row, Row, Row, Row];
-const checks = {
-  'throughput >= half of bare node:http': emptyRow.throughput >= bareRow.throughput / 2,
-  'throughput ahead of mockttp': emptyRow.throughput > mockRow.throughput,
-  'p99 < 10 ms at 200 req/s': emptyRow.p99 < 10,
-  'median ack at 20k stored within 2x of empty': fullRow.p50 <= emptyRow.p50 * 2,
-};
-const table = [
-  '| target | stored | req/s (32 in flight) | p50 ms @200/s | p99 ms @200/s | 200 OK |',
-  '|---|---:|---:|---:|---:|---:|',
-  ...rows.map((row) => `| ${row.target} | ${row.stored} | ${row.throughput.toFixed(0)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.ok} |`),
+async function runMiahookRow(id: string, label: string, keep: number, fill: boolean): Promise<void> {
+  if (!rowsToRun.includes(id)) return;
+  await withMiahook(id, ['--keep', String(keep)], async (target, dataDir) => {
+    const body = makeSignedCallback(BODY_BYTES, target.signingKey);
+    if (fill) {
+      // Past the limit, so that the store is full and evicting when the measurement starts.
+      const count = keep + Math.max(200, Math.ceil(keep / 100));
+      log(`${label}: filling with ${count} valid callbacks ...`);
+      const filled = await fillStore(target, body, count, config.connections);
+      log(`  filled at ${filled.reqPerSec.toFixed(0)} req/s${filled.ok < count ? ` (${count - filled.ok} not 2xx: ${JSON.stringify(filled.failures)})` : ''}`);
+    }
+    log(`${label} ...`);
+    const countStored = async () => (await fetch(`${target.inspectorUrl}/api/status`, { headers: { authorization: `Bearer ${target.token}` } }).then((response) => response.json() as Promise<{ counts: { captures: number } }>)).counts.captures;
+    perf.push(await measurePerf({ id, label, target, body, bodyFile: await saveBody(id, body), config, client: 'autocannon', dataDir, countStored }));
+    if (fill) memory.push(await measureMemory(id, `${keep} x ${BODY_BYTES} B (--keep ${keep})`, target, dataDir, BODY_BYTES));
+  });
+}
+
+async function runBigBodiesRow(): Promise<void> {
+  if (!rowsToRun.includes('miahook-big-bodies')) return;
+  await withMiahook('miahook-big-bodies', ['--max-body', '2mb'], async (target, dataDir) => {
+    const body = makeSignedCallback(BIG_BODY_BYTES, target.signingKey);
+    const fits = Math.floor(BODY_BUDGET / BIG_BODY_BYTES);
+    const count = fits + 20;
+    log(`miahook, ${BIG_BODY_BYTES} B bodies: filling with ${count} (${fits} fit in the 256 MiB body budget) ...`);
+    const filled = await fillStore(target, body, count, 4);
+    log(`  filled at ${filled.reqPerSec.toFixed(1)} req/s${filled.ok < count ? ` (${count - filled.ok} not 2xx: ${JSON.stringify(filled.failures)})` : ''}`);
+    memory.push(await measureMemory('miahook-big-bodies', `~${fits} x ${(BIG_BODY_BYTES / 1e6).toFixed(2)} MB (body budget)`, target, dataDir, BIG_BODY_BYTES));
+  });
+}
+
+const started = Date.now();
+try {
+  await runScriptRow('bare', 'bare node:http, no work (transport limit)', './bare-server.ts', 'autocannon', false);
+  await runScriptRow('design-limit', 'design limit: parse + canonical + RSA verify + group-committed append, one thread', './design-limit.ts', 'autocannon', true);
+  await runScriptRow('mockttp', 'mockttp (records in memory, a peer)', './mockttp-server.ts', 'node:http client', false);
+  await runMiahookRow('miahook-empty', 'miahook, store filling from empty (--keep 1000000)', 1_000_000, false);
+  await runMiahookRow('miahook-keep-10000', 'miahook, store full at --keep 10000', 10_000, true);
+  await runMiahookRow('miahook-keep-large', `miahook, store full at --keep ${LARGE_KEEP}`, LARGE_KEEP, true);
+  await runBigBodiesRow();
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+const checks = evaluateTargets(perf, memory);
+const sanity = checkSanity(perf);
+process.stdout.write([
+  `Node ${process.version}; ${BODY_BYTES} B validly signed callbacks; under load: ${config.connections} connections for ${config.seconds} s (autocannon${perf.some((row) => row.client !== 'autocannon') ? '; mockttp with a node:http keep-alive client, since autocannon gets no answer from it' : ''}); fixed rate: ${config.rate} req/s for ${config.rateSeconds} s, open loop (node:http client). RSS and data dir after the runs and the checkpoint.`,
   '',
-  `history ratio (p50 at 20k / p50 at 0): ${(fullRow.p50 / emptyRow.p50).toFixed(2)}`,
-  ...Object.entries(checks).map(([name, ok]) => `${ok ? 'PASS' : 'FAIL'}  ${name}`),
-].join('\n');
-process.stdout.write(`${table}\n`);
-await writeFile(fileURLToPath(new URL('./results.json', import.meta.url)), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows, checks }, null, 2)}\n`);
+  formatPerfTable(perf, config.rate, config.connections),
+  '',
+  formatMemoryTable(memory),
+  '',
+  formatChecks([...checks, sanity]),
+  `(${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  '',
+].join('\n'));
+await writeFile(fileURLToPath(new URL('./results.json', import.meta.url)), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, config: { ...config, bodyBytes: BODY_BYTES, bigBodyBytes: BIG_BODY_BYTES, largeKeep: LARGE_KEEP, rows: rowsToRun }, perf, memory, checks, sanity }, null, 2)}\n`);
