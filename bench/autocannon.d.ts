@@ -33,6 +33,7 @@ declare module 'autocannon' {
     requests: Histogram & { sent: number };
     statusCodeStats: Record<string, { count: number }>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** The run; `stop()` ends it early (it then resolves with what was measured). */
+  function autocannon(options: Options): Promise<Result> & { stop(): void };
   export default autocannon;
 }

@@ -100,9 +100,9 @@ export async function measurePerf(options: {
   };
 }
 
-/** Fills a miahook with `count` copies of `body` (valid callbacks), as fast as it takes them. */
-export async function fillStore(target: MiahookTarget, body: string, count: number, connections: number): Promise<LoadResult> {
-  return runAutocannon(target.url, body, { connections: Math.min(connections, count), amount: count });
+/** Fills a miahook with `count` copies of `body` (valid callbacks), as fast as it takes them, for at most `deadlineSeconds`. */
+export async function fillStore(target: MiahookTarget, body: string, count: number, connections: number, deadlineSeconds: number): Promise<LoadResult> {
+  return runAutocannon(target.url, body, { connections: Math.min(connections, count), amount: count, deadlineSeconds });
 }
 
 /** RSS, data dir (after its checkpoint) and stored body bytes of a filled miahook, against the model's targets. */

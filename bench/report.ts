@@ -18,6 +18,7 @@ function describeFailures(failures: Record<string, number>): string {
 }
 
 export function formatPerfTable(rows: readonly PerfRow[], rate: number, connections: number): string {
+  if (rows.length === 0) return '(no throughput rows were run)';
   return [
     `| target | req/s (${connections} conn.) | p50 ms | p99 ms | p99 ms @${rate}/s | RSS MB | data dir MB | stored | not 2xx |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
@@ -26,6 +27,7 @@ export function formatPerfTable(rows: readonly PerfRow[], rate: number, connecti
 }
 
 export function formatMemoryTable(rows: readonly MemoryRow[]): string {
+  if (rows.length === 0) return '(no memory/disk rows were run)';
   return [
     '| model row | captures | stored body MB | RSS MB | RSS / (2 x stored + 100 MiB) | data dir MB | data dir / (2 x stored) |',
     '|---|---:|---:|---:|---:|---:|---:|',

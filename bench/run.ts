@@ -8,9 +8,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StatusResponse } from '../shared/api.ts';
 import { makeSignedCallback } from './callback-body.ts';
 import { fillStore, measureMemory, measurePerf, type BenchConfig, type MemoryRow, type PerfRow } from './measure.ts';
 import { checkSanity, evaluateTargets, formatChecks, formatMemoryTable, formatPerfTable } from './report.ts';
+import { getJson } from './stored-bytes.ts';
 import { spawnMiahook, spawnScript, type MiahookTarget } from './targets.ts';
 
 const env = (name: string, fallback: number) => {
@@ -30,6 +32,8 @@ const BODY_BYTES = env('BENCH_BODY_BYTES', 1024);
 const BIG_BODY_BYTES = env('BENCH_BIG_BODY_BYTES', 1_040_000);
 const BODY_BUDGET = 256 * 1024 * 1024;
 const LARGE_KEEP = env('BENCH_LARGE_KEEP', 100_000);
+/** A fill that takes longer is stopped (the row then says the store was not full). */
+const FILL_DEADLINE = env('BENCH_FILL_DEADLINE_SECONDS', 120);
 const ALL_ROWS = ['bare', 'design-limit', 'mockttp', 'miahook-empty', 'miahook-keep-10000', 'miahook-keep-large', 'miahook-big-bodies'];
 const rowsToRun = (process.env.BENCH_ROWS ?? ALL_ROWS.join(',')).split(',').map((id) => id.trim()).filter(Boolean);
 for (const id of rowsToRun) if (!ALL_ROWS.includes(id)) throw new Error(`BENCH_ROWS: unknown row "${id}"; rows are ${ALL_ROWS.join(', ')}.`);
@@ -37,6 +41,10 @@ for (const id of rowsToRun) if (!ALL_ROWS.includes(id)) throw new Error(`BENCH_R
 const work = await mkdtemp(join(tmpdir(), 'miahook-bench-'));
 const perf: PerfRow[] = [];
 const memory: MemoryRow[] = [];
+/** Rows that failed: the run goes on with the others and prints these after the tables. */
+const failures: Array<{ row: string; error: string }> = [];
+/** Things a reader of the tables must know (a fill cut short, a store that did not fill). */
+const notes: string[] = [];
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
 /** Writes a body to a file for bench/load.ts (its own process). */
@@ -69,27 +77,38 @@ async function withMiahook(id: string, args: string[], during: (target: MiahookT
   const target = await spawnMiahook(dataDir, ['--rate-limit', '0', ...args]);
   try {
     await during(target, dataDir);
+  } catch (error) {
+    const { stderr, exitCode } = target.report();
+    throw new Error(`${(error as Error).message}${exitCode !== undefined ? `; miahook exited with ${exitCode}` : ''}${stderr ? `; its stderr ends:\n${stderr.slice(-2000)}` : ''}`);
   } finally {
     await target.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-async function runMiahookRow(id: string, label: string, keep: number, fill: boolean): Promise<void> {
+/** Sends `count` valid callbacks, then notes whether the store holds `expected` (full) as it should. */
+async function fillFull(label: string, target: MiahookTarget, body: string, count: number, expected: number, connections: number): Promise<void> {
+  const filled = await fillStore(target, body, count, connections, FILL_DEADLINE);
+  const held = (await getJson<StatusResponse>(target, '/api/status')).counts.captures;
+  log(`  ${filled.ok} answered 2xx at ${filled.reqPerSec.toFixed(1)} req/s; the store holds ${held}`);
+  if (filled.ok < count) notes.push(`${label}: the fill got ${filled.ok} of ${count} callbacks acknowledged${Object.keys(filled.failures).length > 0 ? ` (not 2xx: ${JSON.stringify(filled.failures)})` : ''}${filled.requests < count ? `, stopped at the ${FILL_DEADLINE} s deadline (BENCH_FILL_DEADLINE_SECONDS)` : ''}.`);
+  if (held < expected) notes.push(`${label}: the store holds ${held} captures after the fill, not ${expected}: it was not full when measured.`);
+}
+
+async function runMiahookRow(id: string, label: string, keep: number, full: boolean): Promise<void> {
   if (!rowsToRun.includes(id)) return;
   await withMiahook(id, ['--keep', String(keep)], async (target, dataDir) => {
     const body = makeSignedCallback(BODY_BYTES, target.signingKey);
-    if (fill) {
+    if (full) {
       // Past the limit, so that the store is full and evicting when the measurement starts.
       const count = keep + Math.max(200, Math.ceil(keep / 100));
       log(`${label}: filling with ${count} valid callbacks ...`);
-      const filled = await fillStore(target, body, count, config.connections);
-      log(`  filled at ${filled.reqPerSec.toFixed(0)} req/s${filled.ok < count ? ` (${count - filled.ok} not 2xx: ${JSON.stringify(filled.failures)})` : ''}`);
+      await fillFull(label, target, body, count, keep, config.connections);
     }
     log(`${label} ...`);
-    const countStored = async () => (await fetch(`${target.inspectorUrl}/api/status`, { headers: { authorization: `Bearer ${target.token}` } }).then((response) => response.json() as Promise<{ counts: { captures: number } }>)).counts.captures;
+    const countStored = async () => (await getJson<StatusResponse>(target, '/api/status')).counts.captures;
     perf.push(await measurePerf({ id, label, target, body, bodyFile: await saveBody(id, body), config, client: 'autocannon', dataDir, countStored }));
-    if (fill) memory.push(await measureMemory(id, `${keep} x ${BODY_BYTES} B (--keep ${keep})`, target, dataDir, BODY_BYTES));
+    if (full) memory.push(await measureMemory(id, `${keep} x ${BODY_BYTES} B (--keep ${keep})`, target, dataDir, BODY_BYTES));
   });
 }
 
@@ -100,21 +119,30 @@ async function runBigBodiesRow(): Promise<void> {
     const fits = Math.floor(BODY_BUDGET / BIG_BODY_BYTES);
     const count = fits + 20;
     log(`miahook, ${BIG_BODY_BYTES} B bodies: filling with ${count} (${fits} fit in the 256 MiB body budget) ...`);
-    const filled = await fillStore(target, body, count, 4);
-    log(`  filled at ${filled.reqPerSec.toFixed(1)} req/s${filled.ok < count ? ` (${count - filled.ok} not 2xx: ${JSON.stringify(filled.failures)})` : ''}`);
+    await fillFull('miahook, ~1 MB bodies', target, body, count, fits, 4);
     memory.push(await measureMemory('miahook-big-bodies', `~${fits} x ${(BIG_BODY_BYTES / 1e6).toFixed(2)} MB (body budget)`, target, dataDir, BIG_BODY_BYTES));
   });
 }
 
+/** Runs one row; a failure is recorded and the next row still runs. */
+async function attempt(row: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    log(`${row} failed: ${(error as Error).message}`);
+    failures.push({ row, error: (error as Error).message });
+  }
+}
+
 const started = Date.now();
 try {
-  await runScriptRow('bare', 'bare node:http, no work (transport limit)', './bare-server.ts', 'autocannon', false);
-  await runScriptRow('design-limit', 'design limit: parse + canonical + RSA verify + group-committed append, one thread', './design-limit.ts', 'autocannon', true);
-  await runScriptRow('mockttp', 'mockttp (records in memory, a peer)', './mockttp-server.ts', 'node:http client', false);
-  await runMiahookRow('miahook-empty', 'miahook, store filling from empty (--keep 1000000)', 1_000_000, false);
-  await runMiahookRow('miahook-keep-10000', 'miahook, store full at --keep 10000', 10_000, true);
-  await runMiahookRow('miahook-keep-large', `miahook, store full at --keep ${LARGE_KEEP}`, LARGE_KEEP, true);
-  await runBigBodiesRow();
+  await attempt('bare', () => runScriptRow('bare', 'bare node:http, no work (transport limit)', './bare-server.ts', 'autocannon', false));
+  await attempt('design-limit', () => runScriptRow('design-limit', 'design limit: parse + canonical + RSA verify + group-committed append, one thread', './design-limit.ts', 'autocannon', true));
+  await attempt('mockttp', () => runScriptRow('mockttp', 'mockttp (records in memory, a peer)', './mockttp-server.ts', 'node:http client', false));
+  await attempt('miahook-empty', () => runMiahookRow('miahook-empty', 'miahook, store filling from empty (--keep 1000000)', 1_000_000, false));
+  await attempt('miahook-keep-10000', () => runMiahookRow('miahook-keep-10000', 'miahook, store full at --keep 10000', 10_000, true));
+  await attempt('miahook-keep-large', () => runMiahookRow('miahook-keep-large', `miahook, store full at --keep ${LARGE_KEEP}`, LARGE_KEEP, true));
+  await attempt('miahook-big-bodies', runBigBodiesRow);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
@@ -129,7 +157,10 @@ process.stdout.write([
   formatMemoryTable(memory),
   '',
   formatChecks([...checks, sanity]),
+  ...notes.map((note) => `NOTE  ${note}`),
+  ...failures.map((failure) => `ERROR  row ${failure.row}: ${failure.error}`),
   `(${((Date.now() - started) / 1000).toFixed(0)} s)`,
   '',
 ].join('\n'));
-await writeFile(fileURLToPath(new URL('./results.json', import.meta.url)), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, config: { ...config, bodyBytes: BODY_BYTES, bigBodyBytes: BIG_BODY_BYTES, largeKeep: LARGE_KEEP, rows: rowsToRun }, perf, memory, checks, sanity }, null, 2)}\n`);
+await writeFile(fileURLToPath(new URL('./results.json', import.meta.url)), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, config: { ...config, bodyBytes: BODY_BYTES, bigBodyBytes: BIG_BODY_BYTES, largeKeep: LARGE_KEEP, fillDeadlineSeconds: FILL_DEADLINE, rows: rowsToRun }, perf, memory, checks, sanity, notes, failures }, null, 2)}\n`);
+process.exitCode = failures.length > 0 ? 1 : 0;

@@ -1,6 +1,7 @@
 // Reads what a running miahook holds through its API: the capture count (GET /api/status) and the stored body
 // bytes (the sum of `size` over every capture, paging GET /api/captures from the newest to the oldest).
 
+import http from 'node:http';
 import type { CaptureListResponse, StatusResponse } from '../shared/api.ts';
 import type { MiahookTarget } from './targets.ts';
 
@@ -13,10 +14,24 @@ export interface StoredBodies {
   bytes: number;
 }
 
-async function getJson<T>(target: MiahookTarget, path: string): Promise<T> {
-  const response = await fetch(`${target.inspectorUrl}${path}`, { headers: { authorization: `Bearer ${target.token}` } });
-  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
-  return (await response.json()) as T;
+/**
+ * One GET on a fresh connection (no keep-alive: a reused socket that the busy server closes at the same moment
+ * answered ECONNRESET here). Fails clearly on a non-200 answer.
+ */
+export function getJson<T>(target: MiahookTarget, path: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(`${target.inspectorUrl}${path}`, { agent: false, headers: { authorization: `Bearer ${target.token}` } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (response.statusCode !== 200) return reject(new Error(`GET ${path} answered ${response.statusCode}: ${text.slice(0, 200)}`));
+        resolve(JSON.parse(text) as T);
+      });
+      response.on('error', reject);
+    });
+    request.on('error', (error) => reject(new Error(`GET ${path} failed: ${error.message}`)));
+  });
 }
 
 /** `pageSize` keeps each list answer small when bodies are big (list items may carry data derived from the body). */

@@ -20,6 +20,8 @@ export interface MiahookTarget extends Target {
   token: string;
   /** The emulator's signing key, which miahook verifies callbacks with in emulator mode. */
   signingKey: KeyObject;
+  /** What it wrote to stderr so far, and its exit code once it has exited. */
+  report(): { stderr: string; exitCode: number | null | undefined };
 }
 
 const TSX_LOADER = import.meta.resolve('tsx');
@@ -73,7 +75,7 @@ export async function spawnMiahook(dataDir: string, args: string[]): Promise<Mia
       const status = await fetch(`${runtime.inspectorUrl}/api/status`, { headers: { authorization: `Bearer ${runtime.token}` } }).then((response) => response.status, () => 0);
       if (status === 200) {
         const pem = await readFile(join(dataDir, 'emulator', 'signing-key.pem'), 'utf8');
-        return { url: runtime.callbackUrl, pid: child.pid!, inspectorUrl: runtime.inspectorUrl, token: runtime.token, signingKey: createPrivateKey(pem), stop: () => stopChild(child) };
+        return { url: runtime.callbackUrl, pid: child.pid!, inspectorUrl: runtime.inspectorUrl, token: runtime.token, signingKey: createPrivateKey(pem), report: () => ({ stderr, exitCode: exited }), stop: () => stopChild(child) };
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
