@@ -42,6 +42,8 @@ export interface MemoryRow {
   target: string;
   captures: number;
   storedBodyBytes: number;
+  /** RSS right after the process started, before any callback: the fixed part of the 100 MiB allowance. */
+  startRssBytes: number;
   rssBytes: number;
   dataDirBytes: number;
   dataDirSettled: boolean;
@@ -106,7 +108,7 @@ export async function fillStore(target: MiahookTarget, body: string, count: numb
 }
 
 /** RSS, data dir (after its checkpoint) and stored body bytes of a filled miahook, against the model's targets. */
-export async function measureMemory(id: string, label: string, target: MiahookTarget, dataDir: string, bodySize: number): Promise<MemoryRow> {
+export async function measureMemory(id: string, label: string, target: MiahookTarget, dataDir: string, bodySize: number, startRssBytes: number): Promise<MemoryRow> {
   const disk = await waitForSettledDir(dataDir);
   // RSS first: paging the list below makes the process build answers, which would count against it.
   const rssBytes = await readRss(target.pid);
@@ -119,6 +121,7 @@ export async function measureMemory(id: string, label: string, target: MiahookTa
     target: label,
     captures: stored.count,
     storedBodyBytes: stored.bytes,
+    startRssBytes,
     rssBytes,
     dataDirBytes: disk.bytes,
     dataDirSettled: disk.settled,

@@ -29,9 +29,9 @@ export function formatPerfTable(rows: readonly PerfRow[], rate: number, connecti
 export function formatMemoryTable(rows: readonly MemoryRow[]): string {
   if (rows.length === 0) return '(no memory/disk rows were run)';
   return [
-    '| model row | captures | stored body MB | RSS MB | RSS / (2 x stored + 100 MiB) | data dir MB | data dir / (2 x stored) |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((row) => `| ${row.target} | ${row.captures} | ${MB(row.storedBodyBytes)} | ${MB(row.rssBytes)} | ${row.rssRatio.toFixed(2)} | ${MB(row.dataDirBytes)}${row.dataDirSettled ? '' : ' (unsettled)'} | ${row.diskRatio.toFixed(2)} |`),
+    '| model row | captures | stored body MB | RSS at start MB | RSS MB | RSS / (2 x stored + 100 MiB) | data dir MB | data dir / (2 x stored) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((row) => `| ${row.target} | ${row.captures} | ${MB(row.storedBodyBytes)} | ${MB(row.startRssBytes)} | ${MB(row.rssBytes)} | ${row.rssRatio.toFixed(2)} | ${MB(row.dataDirBytes)}${row.dataDirSettled ? '' : ' (unsettled)'} | ${row.diskRatio.toFixed(2)} |`),
   ].join('\n');
 }
 

@@ -13,7 +13,7 @@ import { makeSignedCallback } from './callback-body.ts';
 import { fillStore, measureMemory, measurePerf, type BenchConfig, type MemoryRow, type PerfRow } from './measure.ts';
 import { checkSanity, evaluateTargets, formatChecks, formatMemoryTable, formatPerfTable } from './report.ts';
 import { getJson } from './stored-bytes.ts';
-import { spawnMiahook, spawnScript, type MiahookTarget } from './targets.ts';
+import { readRss, spawnMiahook, spawnScript, type MiahookTarget } from './targets.ts';
 
 const env = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -98,6 +98,7 @@ async function fillFull(label: string, target: MiahookTarget, body: string, coun
 async function runMiahookRow(id: string, label: string, keep: number, full: boolean): Promise<void> {
   if (!rowsToRun.includes(id)) return;
   await withMiahook(id, ['--keep', String(keep)], async (target, dataDir) => {
+    const startRss = await readRss(target.pid);
     const body = makeSignedCallback(BODY_BYTES, target.signingKey);
     if (full) {
       // Past the limit, so that the store is full and evicting when the measurement starts.
@@ -108,19 +109,20 @@ async function runMiahookRow(id: string, label: string, keep: number, full: bool
     log(`${label} ...`);
     const countStored = async () => (await getJson<StatusResponse>(target, '/api/status')).counts.captures;
     perf.push(await measurePerf({ id, label, target, body, bodyFile: await saveBody(id, body), config, client: 'autocannon', dataDir, countStored }));
-    if (full) memory.push(await measureMemory(id, `${keep} x ${BODY_BYTES} B (--keep ${keep})`, target, dataDir, BODY_BYTES));
+    if (full) memory.push(await measureMemory(id, `${keep} x ${BODY_BYTES} B (--keep ${keep})`, target, dataDir, BODY_BYTES, startRss));
   });
 }
 
 async function runBigBodiesRow(): Promise<void> {
   if (!rowsToRun.includes('miahook-big-bodies')) return;
   await withMiahook('miahook-big-bodies', ['--max-body', '2mb'], async (target, dataDir) => {
+    const startRss = await readRss(target.pid);
     const body = makeSignedCallback(BIG_BODY_BYTES, target.signingKey);
     const fits = Math.floor(BODY_BUDGET / BIG_BODY_BYTES);
     const count = fits + 20;
     log(`miahook, ${BIG_BODY_BYTES} B bodies: filling with ${count} (${fits} fit in the 256 MiB body budget) ...`);
     await fillFull('miahook, ~1 MB bodies', target, body, count, fits, 4);
-    memory.push(await measureMemory('miahook-big-bodies', `~${fits} x ${(BIG_BODY_BYTES / 1e6).toFixed(2)} MB (body budget)`, target, dataDir, BIG_BODY_BYTES));
+    memory.push(await measureMemory('miahook-big-bodies', `~${fits} x ${(BIG_BODY_BYTES / 1e6).toFixed(2)} MB (body budget)`, target, dataDir, BIG_BODY_BYTES, startRss));
   });
 }
 
