@@ -9,8 +9,8 @@ export interface Check {
   detail: string;
 }
 
-const MB = (bytes: number | null) => (bytes === null ? '-' : (bytes / 1e6).toFixed(1));
-const ms = (value: number) => (Number.isFinite(value) ? (value < 10 ? value.toFixed(2) : value.toFixed(0)) : '-');
+const formatMB = (bytes: number | null) => (bytes === null ? '-' : (bytes / 1e6).toFixed(1));
+const formatMs = (value: number) => (Number.isFinite(value) ? (value < 10 ? value.toFixed(2) : value.toFixed(0)) : '-');
 
 function describeFailures(failures: Record<string, number>): string {
   const entries = Object.entries(failures);
@@ -22,7 +22,7 @@ export function formatPerfTable(rows: readonly PerfRow[], rate: number, connecti
   return [
     `| target | req/s (${connections} conn.) | p50 ms | p99 ms | p99 ms @${rate}/s | RSS MB | data dir MB | stored | not 2xx |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
-    ...rows.map((row) => `| ${row.target}${row.client === 'autocannon' ? '' : ' [node:http client]'} | ${row.reqPerSec.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.rateP99)} | ${MB(row.rssBytes)} | ${MB(row.dataDirBytes)}${row.dataDirSettled === false ? ' (unsettled)' : ''} | ${row.stored ?? '-'} | ${describeFailures(row.failures)} |`),
+    ...rows.map((row) => `| ${row.target}${row.client === 'autocannon' ? '' : ' [node:http client]'} | ${row.reqPerSec.toFixed(0)} | ${formatMs(row.p50)} | ${formatMs(row.p99)} | ${formatMs(row.rateP99)} | ${formatMB(row.rssBytes)} | ${formatMB(row.dataDirBytes)}${row.dataDirSettled === false ? ' (unsettled)' : ''} | ${row.stored ?? '-'} | ${describeFailures(row.failures)} |`),
   ].join('\n');
 }
 
@@ -31,7 +31,7 @@ export function formatMemoryTable(rows: readonly MemoryRow[]): string {
   return [
     '| model row | captures | stored body MB | RSS at start MB | RSS MB | RSS / (2 x stored + 100 MiB) | data dir MB | data dir / (2 x stored) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((row) => `| ${row.target} | ${row.captures} | ${MB(row.storedBodyBytes)} | ${MB(row.startRssBytes)} | ${MB(row.rssBytes)} | ${row.rssRatio.toFixed(2)} | ${MB(row.dataDirBytes)}${row.dataDirSettled ? '' : ' (unsettled)'} | ${row.diskRatio.toFixed(2)} |`),
+    ...rows.map((row) => `| ${row.target} | ${row.captures} | ${formatMB(row.storedBodyBytes)} | ${formatMB(row.startRssBytes)} | ${formatMB(row.rssBytes)} | ${row.rssRatio.toFixed(2)} | ${formatMB(row.dataDirBytes)}${row.dataDirSettled ? '' : ' (unsettled)'} | ${row.diskRatio.toFixed(2)} |`),
   ].join('\n');
 }
 
@@ -42,19 +42,19 @@ export function evaluateTargets(perf: readonly PerfRow[], memory: readonly Memor
   const empty = find('miahook-empty');
   const full = find('miahook-keep-10000');
   const checks: Check[] = [];
-  const ratioCheck = (name: string, base: PerfRow | undefined, factor: number) => {
+  const addRatioCheck = (name: string, base: PerfRow | undefined, factor: number) => {
     if (!full || !base) return checks.push({ name, pass: null, detail: 'not run' });
     const ratio = full.reqPerSec / base.reqPerSec;
     checks.push({ name, pass: ratio >= factor, detail: `${ratio.toFixed(2)}x (${full.reqPerSec.toFixed(0)} / ${base.reqPerSec.toFixed(0)} req/s)` });
   };
-  ratioCheck('full at --keep 10000: req/s >= 0.5 x the design-limit server', design, 0.5);
-  ratioCheck('full at --keep 10000: req/s >= 0.9 x miahook at an empty store', empty, 0.9);
+  addRatioCheck('full at --keep 10000: req/s >= 0.5 x the design-limit server', design, 0.5);
+  addRatioCheck('full at --keep 10000: req/s >= 0.9 x miahook at an empty store', empty, 0.9);
   checks.push(full
-    ? { name: 'full at --keep 10000: p99 < 10 ms at the fixed rate', pass: full.rateP99 < 10, detail: `${ms(full.rateP99)} ms` }
+    ? { name: 'full at --keep 10000: p99 < 10 ms at the fixed rate', pass: full.rateP99 < 10, detail: `${formatMs(full.rateP99)} ms` }
     : { name: 'full at --keep 10000: p99 < 10 ms at the fixed rate', pass: null, detail: 'not run' });
   for (const row of memory) {
-    checks.push({ name: `${row.target}: RSS <= 2 x stored body bytes + 100 MiB`, pass: row.rssRatio <= 1, detail: `${row.rssRatio.toFixed(2)} (${MB(row.rssBytes)} MB of ${MB(row.rssLimitBytes)} MB)` });
-    checks.push({ name: `${row.target}: data dir <= 2 x stored body bytes`, pass: row.diskRatio <= 1, detail: `${row.diskRatio.toFixed(2)} (${MB(row.dataDirBytes)} MB of ${MB(row.diskLimitBytes)} MB)` });
+    checks.push({ name: `${row.target}: RSS <= 2 x stored body bytes + 100 MiB`, pass: row.rssRatio <= 1, detail: `${row.rssRatio.toFixed(2)} (${formatMB(row.rssBytes)} MB of ${formatMB(row.rssLimitBytes)} MB)` });
+    checks.push({ name: `${row.target}: data dir <= 2 x stored body bytes`, pass: row.diskRatio <= 1, detail: `${row.diskRatio.toFixed(2)} (${formatMB(row.dataDirBytes)} MB of ${formatMB(row.diskLimitBytes)} MB)` });
   }
   return checks;
 }

@@ -15,25 +15,25 @@ import { checkSanity, evaluateTargets, formatChecks, formatMemoryTable, formatPe
 import { getJson } from './stored-bytes.ts';
 import { readRss, spawnMiahook, spawnScript, type MiahookTarget } from './targets.ts';
 
-const env = (name: string, fallback: number) => {
+const readEnvNumber = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0 (got "${process.env[name]}").`);
   return value;
 };
 const config: BenchConfig = {
-  seconds: env('BENCH_SECONDS', 5),
-  warmupSeconds: env('BENCH_WARMUP_SECONDS', 1),
-  rateSeconds: env('BENCH_RATE_SECONDS', 5),
-  rate: env('BENCH_RATE', 200),
-  connections: env('BENCH_CONNECTIONS', 16),
+  seconds: readEnvNumber('BENCH_SECONDS', 5),
+  warmupSeconds: readEnvNumber('BENCH_WARMUP_SECONDS', 1),
+  rateSeconds: readEnvNumber('BENCH_RATE_SECONDS', 5),
+  rate: readEnvNumber('BENCH_RATE', 200),
+  connections: readEnvNumber('BENCH_CONNECTIONS', 16),
 };
-const BODY_BYTES = env('BENCH_BODY_BYTES', 1024);
+const BODY_BYTES = readEnvNumber('BENCH_BODY_BYTES', 1024);
 /** ~1 MB: 258 of them fit in miahook's 256 MiB body budget (the README's default). */
-const BIG_BODY_BYTES = env('BENCH_BIG_BODY_BYTES', 1_040_000);
+const BIG_BODY_BYTES = readEnvNumber('BENCH_BIG_BODY_BYTES', 1_040_000);
 const BODY_BUDGET = 256 * 1024 * 1024;
-const LARGE_KEEP = env('BENCH_LARGE_KEEP', 100_000);
+const LARGE_KEEP = readEnvNumber('BENCH_LARGE_KEEP', 100_000);
 /** A fill that takes longer is stopped (the row then says the store was not full). */
-const FILL_DEADLINE = env('BENCH_FILL_DEADLINE_SECONDS', 120);
+const FILL_DEADLINE = readEnvNumber('BENCH_FILL_DEADLINE_SECONDS', 120);
 const ALL_ROWS = ['bare', 'design-limit', 'mockttp', 'miahook-empty', 'miahook-keep-10000', 'miahook-keep-large', 'miahook-big-bodies'];
 const rowsToRun = (process.env.BENCH_ROWS ?? ALL_ROWS.join(',')).split(',').map((id) => id.trim()).filter(Boolean);
 for (const id of rowsToRun) if (!ALL_ROWS.includes(id)) throw new Error(`BENCH_ROWS: unknown row "${id}"; rows are ${ALL_ROWS.join(', ')}.`);
@@ -72,7 +72,7 @@ async function runScriptRow(id: string, label: string, script: string, client: P
 }
 
 /** Starts miahook in a fresh data dir, lets `during` use it, then stops it and removes the dir. */
-async function withMiahook(id: string, args: string[], during: (target: MiahookTarget, dataDir: string) => Promise<void>): Promise<void> {
+async function runWithMiahook(id: string, args: string[], during: (target: MiahookTarget, dataDir: string) => Promise<void>): Promise<void> {
   const dataDir = await mkdtemp(join(work, `${id}-`));
   const target = await spawnMiahook(dataDir, ['--rate-limit', '0', ...args]);
   try {
@@ -87,7 +87,7 @@ async function withMiahook(id: string, args: string[], during: (target: MiahookT
 }
 
 /** Sends `count` valid callbacks, then notes whether the store holds `expected` (full) as it should. */
-async function fillFull(label: string, target: MiahookTarget, body: string, count: number, expected: number, connections: number): Promise<void> {
+async function fillPastLimit(label: string, target: MiahookTarget, body: string, count: number, expected: number, connections: number): Promise<void> {
   const filled = await fillStore(target, body, count, connections, FILL_DEADLINE);
   const held = (await getJson<StatusResponse>(target, '/api/status')).counts.captures;
   log(`  ${filled.ok} answered 2xx at ${filled.reqPerSec.toFixed(1)} req/s; the store holds ${held}`);
@@ -97,14 +97,14 @@ async function fillFull(label: string, target: MiahookTarget, body: string, coun
 
 async function runMiahookRow(id: string, label: string, keep: number, full: boolean): Promise<void> {
   if (!rowsToRun.includes(id)) return;
-  await withMiahook(id, ['--keep', String(keep)], async (target, dataDir) => {
+  await runWithMiahook(id, ['--keep', String(keep)], async (target, dataDir) => {
     const startRss = await readRss(target.pid);
     const body = makeSignedCallback(BODY_BYTES, target.signingKey);
     if (full) {
       // Past the limit, so that the store is full and evicting when the measurement starts.
       const count = keep + Math.max(200, Math.ceil(keep / 100));
       log(`${label}: filling with ${count} valid callbacks ...`);
-      await fillFull(label, target, body, count, keep, config.connections);
+      await fillPastLimit(label, target, body, count, keep, config.connections);
     }
     log(`${label} ...`);
     const countStored = async () => (await getJson<StatusResponse>(target, '/api/status')).counts.captures;
@@ -115,13 +115,13 @@ async function runMiahookRow(id: string, label: string, keep: number, full: bool
 
 async function runBigBodiesRow(): Promise<void> {
   if (!rowsToRun.includes('miahook-big-bodies')) return;
-  await withMiahook('miahook-big-bodies', ['--max-body', '2mb'], async (target, dataDir) => {
+  await runWithMiahook('miahook-big-bodies', ['--max-body', '2mb'], async (target, dataDir) => {
     const startRss = await readRss(target.pid);
     const body = makeSignedCallback(BIG_BODY_BYTES, target.signingKey);
     const fits = Math.floor(BODY_BUDGET / BIG_BODY_BYTES);
     const count = fits + 20;
     log(`miahook, ${BIG_BODY_BYTES} B bodies: filling with ${count} (${fits} fit in the 256 MiB body budget) ...`);
-    await fillFull('miahook, ~1 MB bodies', target, body, count, fits, 4);
+    await fillPastLimit('miahook, ~1 MB bodies', target, body, count, fits, 4);
     memory.push(await measureMemory('miahook-big-bodies', `~${fits} x ${(BIG_BODY_BYTES / 1e6).toFixed(2)} MB (body budget)`, target, dataDir, BIG_BODY_BYTES, startRss));
   });
 }
