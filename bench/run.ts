@@ -4,7 +4,7 @@
 // bench/results.json. Every target is its own process; durations and sizes come from BENCH_* env vars.
 
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,6 +126,11 @@ async function runBigBodiesRow(): Promise<void> {
   });
 }
 
+async function readPackageVersion(name: string): Promise<string> {
+  const pkg = JSON.parse(await readFile(fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url)), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 /** Runs one row; a failure is recorded and the next row still runs. */
 async function attempt(row: string, run: () => Promise<void>): Promise<void> {
   try {
@@ -140,7 +145,7 @@ const started = Date.now();
 try {
   await attempt('bare', () => runScriptRow('bare', 'bare node:http, no work (transport limit)', './bare-server.ts', 'autocannon', false));
   await attempt('design-limit', () => runScriptRow('design-limit', 'design limit: parse + canonical + RSA verify + group-committed append, one thread', './design-limit.ts', 'autocannon', true));
-  await attempt('mockttp', () => runScriptRow('mockttp', 'mockttp (records in memory, a peer)', './mockttp-server.ts', 'node:http client', false));
+  await attempt('mockttp', async () => runScriptRow('mockttp', `mockttp ${await readPackageVersion('mockttp')} (records in memory, a peer)`, './mockttp-server.ts', 'node:http client', false));
   await attempt('miahook-empty', () => runMiahookRow('miahook-empty', 'miahook, store filling from empty (--keep 1000000)', 1_000_000, false));
   await attempt('miahook-keep-10000', () => runMiahookRow('miahook-keep-10000', 'miahook, store full at --keep 10000', 10_000, true));
   await attempt('miahook-keep-large', () => runMiahookRow('miahook-keep-large', `miahook, store full at --keep ${LARGE_KEEP}`, LARGE_KEEP, true));

@@ -63,12 +63,13 @@ export async function spawnMiahook(dataDir: string, args: string[]): Promise<Mia
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
-  const deadline = Date.now() + 30_000;
+  // Generous: a first start without a built UI builds it before listening.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (exited !== undefined) throw new Error(`miahook exited (${exited}) before it was ready:\n${stderr}`);
     if (Date.now() > deadline) {
       await stopChild(child);
-      throw new Error(`miahook did not write runtime.json within 30 s:\n${stderr}`);
+      throw new Error(`miahook did not write runtime.json within 120 s:\n${stderr}`);
     }
     const runtime = await readFile(join(dataDir, 'runtime.json'), 'utf8').then((text) => JSON.parse(text) as { pid?: number; callbackUrl?: string; inspectorUrl?: string; token?: string }, () => null);
     if (runtime && runtime.pid === child.pid && runtime.callbackUrl && runtime.inspectorUrl && runtime.token) {
