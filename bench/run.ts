@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StatusResponse } from '../shared/api.ts';
+import { ensureBuiltCli } from './built-cli.ts';
 import { makeSignedCallback } from './callback-body.ts';
 import { fillStore, measureMemory, measurePerf, type BenchConfig, type MemoryRow, type PerfRow } from './measure.ts';
 import { checkSanity, evaluateTargets, formatChecks, formatMemoryTable, formatPerfTable } from './report.ts';
@@ -54,6 +55,8 @@ async function saveBody(name: string, body: string): Promise<string> {
   return path;
 }
 
+/** Built (if stale) on first use, so runs without a miahook row need no build. */
+let cliPath: Promise<string> | undefined;
 // The non-miahook targets verify against a key of our own; miahook rows sign with each instance's emulator key.
 const ownKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ownBody = makeSignedCallback(BODY_BYTES, ownKey.privateKey);
@@ -74,7 +77,8 @@ async function runScriptRow(id: string, label: string, script: string, client: P
 /** Starts miahook in a fresh data dir, lets `during` use it, then stops it and removes the dir. */
 async function runWithMiahook(id: string, args: string[], during: (target: MiahookTarget, dataDir: string) => Promise<void>): Promise<void> {
   const dataDir = await mkdtemp(join(work, `${id}-`));
-  const target = await spawnMiahook(dataDir, ['--rate-limit', '0', ...args]);
+  cliPath ??= ensureBuiltCli(log);
+  const target = await spawnMiahook(await cliPath, dataDir, ['--rate-limit', '0', ...args]);
   try {
     await during(target, dataDir);
   } catch (error) {

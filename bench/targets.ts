@@ -25,7 +25,6 @@ export interface MiahookTarget extends Target {
 }
 
 const TSX_LOADER = import.meta.resolve('tsx');
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs a bench/*.ts server with `node --import tsx` (one process, unlike the tsx CLI) and waits for its {"url"} line. */
 export async function spawnScript(script: string, env: Record<string, string> = {}): Promise<Target> {
@@ -44,32 +43,22 @@ export async function spawnScript(script: string, env: Record<string, string> = 
   return { url: (JSON.parse(line) as { url: string }).url, pid: child.pid!, stop: () => stopChild(child) };
 }
 
-/** The miahook CLI as package.json's "bin" names it. */
-async function findCli(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
-  const bin = pkg.bin?.miahook;
-  if (!bin) throw new Error('package.json has no "bin": {"miahook": ...}; the bench runs the CLI as a user would.');
-  const path = join(ROOT, bin);
-  await lstat(path).catch(() => {
-    throw new Error(`The miahook CLI ${path} does not exist: build it first (npm run build).`);
-  });
-  return path;
-}
-
-/** Spawns `miahook start` on free ports in `dataDir` and waits until runtime.json names this process and its API answers. */
-export async function spawnMiahook(dataDir: string, args: string[]): Promise<MiahookTarget> {
-  const child = spawn(process.execPath, [await findCli(), 'start', '--port', '0', '--ingress-port', '0', '--emulator-port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Spawns `miahook start` (`cliPath`: the built bin, see built-cli.ts) on free ports in `dataDir` and waits until
+ * runtime.json names this process and its API answers.
+ */
+export async function spawnMiahook(cliPath: string, dataDir: string, args: string[]): Promise<MiahookTarget> {
+  const child = spawn(process.execPath, [cliPath, 'start', '--port', '0', '--ingress-port', '0', '--emulator-port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
-  // Generous: a first start without a built UI builds it before listening.
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited !== undefined) throw new Error(`miahook exited (${exited}) before it was ready:\n${stderr}`);
     if (Date.now() > deadline) {
       await stopChild(child);
-      throw new Error(`miahook did not write runtime.json within 120 s:\n${stderr}`);
+      throw new Error(`miahook did not write runtime.json within 60 s:\n${stderr}`);
     }
     const runtime = await readFile(join(dataDir, 'runtime.json'), 'utf8').then((text) => JSON.parse(text) as { pid?: number; callbackUrl?: string; inspectorUrl?: string; token?: string }, () => null);
     if (runtime && runtime.pid === child.pid && runtime.callbackUrl && runtime.inspectorUrl && runtime.token) {
