@@ -77,7 +77,7 @@ export class SegmentedCollection<T extends SeqRecord> {
   /** Appends whose journal line is not written yet, by id: they can already be chosen for eviction by later appends. */
   #pending = new Map<string, T>();
   /** Records chosen for eviction by an append whose line is not written yet. */
-  #doomed = new Set<T>();
+  #doomed = new Set<string>();
   /** Count and bytes once every write in flight has landed: eviction decisions are made against these. */
   #planned = { count: 0, bytes: 0 };
 
@@ -171,7 +171,7 @@ export class SegmentedCollection<T extends SeqRecord> {
     try {
       await this.#journal.append(line, () => {
         this.#pending.delete(record.id);
-        for (const victim of victims) this.#drop(victim);
+        for (const victim of victims) this.#drop(victim.id);
         this.#insert(record, segment, false);
         this.#markDirty(segment);
       });
@@ -179,7 +179,7 @@ export class SegmentedCollection<T extends SeqRecord> {
       this.#pending.delete(record.id);
       this.#planned.count -= 1 - victims.length;
       this.#planned.bytes -= size - victims.reduce((sum, victim) => sum + this.#sizeOf(victim), 0);
-      for (const victim of victims) this.#doomed.delete(victim);
+      for (const victim of victims) this.#doomed.delete(victim.id);
       this.#queues.rebuild([...this.#order.ascending(0), ...this.#pending.values()].sort((a, b) => a.seq - b.seq));
       throw error;
     } finally {
@@ -191,7 +191,8 @@ export class SegmentedCollection<T extends SeqRecord> {
   /** Replaces a record (id and seq are kept); resolves once the change is in the journal and in memory. */
   async update(id: string, change: (record: T) => T): Promise<T | undefined> {
     const entry = this.#byId.get(id);
-    if (!entry) return undefined;
+    // A record an append in flight evicts is gone once that line lands: an update written after it would bring it back at open.
+    if (!entry || this.#doomed.has(id)) return undefined;
     const old = entry.record;
     const next = { ...change(old), id: old.id, seq: old.seq };
     await this.#journal.append(formatPut(entry.segment.no, next), () => {
@@ -203,7 +204,6 @@ export class SegmentedCollection<T extends SeqRecord> {
       this.#planned.bytes += this.#sizeOf(next) - this.#sizeOf(old);
       this.#options.onRemove?.(old);
       this.#options.onAdd?.(next);
-      this.#queues.push(next);
       this.#markDirty(current.segment);
     });
     return next;
@@ -215,7 +215,10 @@ export class SegmentedCollection<T extends SeqRecord> {
     if (records.length === 0) return [];
     const removed: T[] = [];
     await this.#journal.append(formatDelete(records), () => {
-      for (const record of records) if (this.#drop(record)) removed.push(record);
+      for (const record of records) {
+        const dropped = this.#drop(record.id);
+        if (dropped) removed.push(dropped);
+      }
     });
     return removed;
   }
@@ -239,9 +242,9 @@ export class SegmentedCollection<T extends SeqRecord> {
     const victims: T[] = [];
     const maxBytes = this.#options.maxBytes ?? Number.POSITIVE_INFINITY;
     while (this.#planned.count > this.#options.keep || (this.#planned.bytes > maxBytes && this.#planned.count > 1)) {
-      const victim = this.#queues.pop((record) => this.#isLive(record) && !this.#doomed.has(record));
+      const victim = this.#queues.pop((record) => this.#isLive(record) && !this.#doomed.has(record.id));
       if (!victim) break;
-      this.#doomed.add(victim);
+      this.#doomed.add(victim.id);
       victims.push(victim);
       this.#planned.count -= 1;
       this.#planned.bytes -= this.#sizeOf(victim);
@@ -249,10 +252,12 @@ export class SegmentedCollection<T extends SeqRecord> {
     return victims;
   }
 
-  /** In memory, or an append still being written. */
+  /**
+   * In memory, or an append still being written. By id: an update (a capture's bytes moved) replaces the object but
+   * keeps its place in the eviction queue.
+   */
   #isLive(record: T): boolean {
-    const entry = this.#byId.get(record.id);
-    return entry ? entry.record === record : this.#pending.get(record.id) === record;
+    return this.#byId.has(record.id) || this.#pending.has(record.id);
   }
 
   /** Puts a record in memory (its segment's list, the order, the indexes); appends entered the eviction queue already. */
@@ -264,23 +269,23 @@ export class SegmentedCollection<T extends SeqRecord> {
     this.#options.onAdd?.(record);
   }
 
-  /** Takes a record out of memory; the segment holding it is rewritten at the next checkpoint. */
-  #drop(record: T): boolean {
-    const entry = this.#byId.get(record.id);
-    const wasDoomed = this.#doomed.delete(record);
-    if (entry?.record !== record) return false;
+  /** Takes a record out of memory, whatever object holds its id now; its segment is rewritten at the next checkpoint. */
+  #drop(id: string): T | undefined {
+    const entry = this.#byId.get(id);
+    const wasDoomed = this.#doomed.delete(id);
+    if (!entry) return undefined;
+    const { record, segment } = entry;
     if (!wasDoomed) {
       this.#planned.count -= 1;
       this.#planned.bytes -= this.#sizeOf(record);
     }
-    this.#byId.delete(record.id);
+    this.#byId.delete(id);
     this.#order.remove(record);
-    const segment = entry.segment;
     segment.records.splice(segment.records.indexOf(record), 1);
     segment.removedMax = Math.max(segment.removedMax, record.seq);
     this.#options.onRemove?.(record);
     this.#markDirty(segment);
-    return true;
+    return record;
   }
 
   #reserveSlot(): Segment<T> {
@@ -314,7 +319,7 @@ export class SegmentedCollection<T extends SeqRecord> {
     while (this.#planned.count > this.#options.keep || (this.#planned.count > 1 && this.#planned.bytes > maxBytes)) {
       const record = this.#order.first()!;
       this.#evictedThrough = record.seq;
-      this.#drop(record);
+      this.#drop(record.id);
     }
   }
 
