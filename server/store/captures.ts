@@ -8,6 +8,7 @@ import { BlobFiles, type BlobRef } from './blob-files.ts';
 import { clampLimit, makeCaptureFilter, pageCaptures, type CapturePage, type CaptureQuery } from './capture-query.ts';
 import type { DeliveryCollectionOptions } from './deliveries.ts';
 import type { CollectionMeta } from './meta-file.ts';
+import { createInterner } from './intern-strings.ts';
 import { SegmentedCollection } from './segmented-collection.ts';
 
 /** A capture as the store takes it: the body as bytes; a verdict's canonical string and fields are not kept. */
@@ -77,9 +78,10 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
   const maxFileBytes = () => Math.min(options.blobFileBytes ?? 16 * 1024 * 1024, Math.max(64 * 1024, storedBytes / 8));
   const blobs = await BlobFiles.open({ dir: join(options.dataDir, 'captures', 'bodies'), maxFileBytes, fsync: options.fsync });
   const channelCounts = new Map<string, number>();
-  /** Per blob file: bytes still referred to, and by which captures (to move them when the file is mostly dead). */
-  const liveByFile = new Map<number, { bytes: number; ids: Set<string> }>();
+  /** Per blob file: bytes still referred to. */
+  const liveByFile = new Map<number, { bytes: number }>();
   let storedBytes = 0;
+  const intern = createInterner();
   let closing = false;
   const collection = await SegmentedCollection.load<StoredCapture>({
     dataDir: options.dataDir,
@@ -97,20 +99,17 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
     isRecord: isStoredCapture,
     isReadable: (capture) => blobs.holds(capture.blob),
     onAdd(capture) {
+      intern(capture);
       storedBytes += costOf(capture);
-      const live = liveByFile.get(capture.blob.file) ?? { bytes: 0, ids: new Set<string>() };
+      const live = liveByFile.get(capture.blob.file) ?? { bytes: 0 };
       live.bytes += capture.blob.length;
-      live.ids.add(capture.id);
       liveByFile.set(capture.blob.file, live);
       if (capture.channel !== null) channelCounts.set(capture.channel, (channelCounts.get(capture.channel) ?? 0) + 1);
     },
     onRemove(capture) {
       storedBytes -= costOf(capture);
       const live = liveByFile.get(capture.blob.file);
-      if (live) {
-        live.bytes -= capture.blob.length;
-        live.ids.delete(capture.id);
-      }
+      if (live) live.bytes -= capture.blob.length;
       if (capture.channel === null) return;
       const left = (channelCounts.get(capture.channel) ?? 1) - 1;
       if (left > 0) channelCounts.set(capture.channel, left);
@@ -131,12 +130,15 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
       }
     }
     if (closing) return;
-    for (const [file, size] of [...blobs.sizes]) {
-      const live = liveByFile.get(file);
-      if (file === blobs.current || !live || live.bytes * 2 >= size) continue;
-      // The journal lines naming the new places are written before the file goes, so a crash finds every capture.
-      for (const id of [...live.ids]) await moveBlob(id);
-      if (live.bytes === 0 && !closing) {
+    const mostlyDead = new Set([...blobs.sizes].filter(([file, size]) => file !== blobs.current && (liveByFile.get(file)?.bytes ?? 0) * 2 < size).map(([file]) => file));
+    if (mostlyDead.size === 0) return;
+    // One pass over the index finds who still lives in them (rare: files usually die whole, oldest first).
+    const movers: string[] = [];
+    for (const capture of collection.ascending(0)) if (mostlyDead.has(capture.blob.file)) movers.push(capture.id);
+    // The journal lines naming the new places are written before a file goes, so a crash finds every capture.
+    for (const id of movers) await moveBlob(id);
+    for (const file of mostlyDead) {
+      if ((liveByFile.get(file)?.bytes ?? 0) === 0 && !closing) {
         await blobs.remove(file);
         liveByFile.delete(file);
       }
@@ -163,7 +165,9 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
       const headerText = Buffer.from(JSON.stringify(headers), 'utf8');
       const { ref, written } = blobs.append(Buffer.concat([headerText, body]));
       await written;
-      const stored = await collection.append({ ...rest, verification: toStoredVerdict(verification), blob: { ...ref, headerBytes: headerText.length } });
+      // Through JSON and back: the summary's strings are slices of the body's text, and a slice keeps the whole text alive.
+      const info = JSON.parse(JSON.stringify({ ...rest, verification: toStoredVerdict(verification) })) as CaptureInfo;
+      const stored = await collection.append({ ...info, blob: { ...ref, headerBytes: headerText.length } });
       return toInfo(stored);
     },
     get(id) {
