@@ -153,7 +153,7 @@ describe('callback delivery', () => {
   });
 
   it('does not retry a non-2xx answer and does not follow redirects', async () => {
-    const { emulator, sink, pay, deliveredFor } = await setup();
+    const { emulator, sink, pay, setFaults, deliveries, deliveredFor } = await setup();
     sink.configure({ status: 500, body: 'boom' });
     const failed = await pay();
     await emulator.setOutcome(failed, 'SUCCESS');
@@ -164,11 +164,17 @@ describe('callback delivery', () => {
     await emulator.setOutcome(moved, 'SUCCESS');
     const [redirected] = await deliveredFor(moved);
     expect(redirected!.response!.status).toBe(302);
+    // The marker leaves a second later (the delay switch), so a retry of either answer within that second,
+    // or a followed redirect, reaches the sink before it.
     sink.configure({ status: 200, headers: {} });
+    await setFaults({ delayMs: 1000 });
     const marker = await pay();
     await emulator.setOutcome(marker, 'SUCCESS');
     await deliveredFor(marker);
     expect(sink.requests.map((request) => request.url)).toEqual(['/hooks/miapos?x=1', '/hooks/miapos?x=1', '/hooks/miapos?x=1']);
+    expect(bodiesFor(sink, failed)).toHaveLength(1);
+    expect(bodiesFor(sink, moved)).toHaveLength(1);
+    expect(deliveries.map((delivery) => delivery.paymentId)).toEqual([failed, moved, marker]);
   });
 
   it('records refused connections, timeouts and long answers (cut at 64 KiB)', async () => {
