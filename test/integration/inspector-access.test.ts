@@ -44,6 +44,16 @@ describe('inspector Host check (DNS rebinding)', () => {
     expect(page.status).toBe(403);
   });
 
+  it.each([
+    ['a loopback name as a prefix of another name', () => `127.0.0.1.evil.example:${port}`],
+    ['the right Host with more after the port', () => `127.0.0.1:${port}.evil.example`],
+    ['localhost with more after the port', () => `localhost:${port}.evil`],
+    ['a longer port starting with the right one', () => `127.0.0.1:${port}0`],
+    ['[::1] with more after the port', () => `[::1]:${port}x`],
+  ])('refuses %s (the whole Host must match, not its start)', async (_name, makeHost) => {
+    expect((await get('/api/status', [['Host', makeHost()], ['Authorization', `Bearer ${app.token}`]])).status).toBe(403);
+  });
+
   it('refuses the right name with a wrong port, and a missing Host', async () => {
     expect((await get('/api/status', [['Host', `127.0.0.1:${port + 1}`], ['Authorization', `Bearer ${app.token}`]])).status).toBe(403);
     expect((await get('/api/status', [['Host', '127.0.0.1'], ['Authorization', `Bearer ${app.token}`]])).status).toBe(403);
@@ -62,7 +72,8 @@ describe('inspector token and Origin', () => {
   });
 
   it('refuses API calls from another Origin or the null origin, even with the token', async () => {
-    for (const origin of ['http://evil.example', 'null', `http://localhost:${port + 1}`]) {
+    const lookalikes = [`http://127.0.0.1:${port}.evil`, `http://127.0.0.1:${port}0`, `http://localhost:${port}.evil.example`, `http://127.0.0.1.evil.example:${port}`, `http://127.0.0.1:${port}@evil.example`];
+    for (const origin of ['http://evil.example', 'null', `http://localhost:${port + 1}`, ...lookalikes]) {
       const response = await app.api('/api/status', { headers: { origin } });
       expect(response.status, origin).toBe(403);
     }
@@ -116,6 +127,8 @@ describe('inspector WebSocket access', () => {
     ['no token', () => ({ origin: `http://127.0.0.1:${port}` }), ['miahook'], 401],
     ['a wrong token', () => ({}), ['miahook', 'miahook.token.nope'], 401],
     ['a rebinding Host', () => ({ host: `evil.example:${port}` }), undefined, 403],
+    ['a Host that only starts like its own', () => ({ host: `127.0.0.1:${port}.evil.example` }), undefined, 403],
+    ['an Origin that only starts like its own', () => ({ origin: `http://127.0.0.1:${port}.evil` }), undefined, 403],
   ] as const)('refuses %s', async (_name, makeHeaders, protocols, status) => {
     const headers: Record<string, string> = makeHeaders();
     const result = await openWs(headers, protocols ? [...protocols] : undefined);
