@@ -21,6 +21,12 @@ describe('formatAmountText', () => {
     ['9.995', '10.00'],
     ['-3.5', '-3.50'],
     ['007.5', '7.50'],
+    ['-0', '0.00'],
+    ['-0.0', '0.00'],
+    ['-0.001', '0.00'],
+    ['-0.004', '0.00'],
+    ['-0.005', '-0.01'],
+    ['-0e5', '0.00'],
   ])('%s -> %s', (text, expected) => {
     expect(formatAmountText(text)).toBe(expected);
   });
@@ -29,6 +35,15 @@ describe('formatAmountText', () => {
     const text = '9007199254740993.25';
     expect(Number(text).toFixed(2)).not.toBe('9007199254740993.25');
     expect(formatAmountText(text)).toBe('9007199254740993.25');
+  });
+
+  it('refuses an exponent beyond 10,000 before building its digits (1e400000000 would be a 400 MB string)', () => {
+    expect(formatAmountText('1e10000')).toHaveLength(10_004);
+    expect(formatAmountText('1e-10000')).toBe('0.00');
+    expect(formatAmountText('1e10001')).toBeNull();
+    expect(formatAmountText('1e-10001')).toBeNull();
+    expect(formatAmountText('1e400000000')).toBeNull();
+    expect(formatAmountText('1e99999999999999999999')).toBeNull();
   });
 
   it('refuses text that is not a number', () => {
@@ -44,5 +59,8 @@ describe('formatAmountNumber', () => {
     expect(formatAmountNumber(12.5)).toBe('12.50');
     expect(formatAmountNumber(0.1)).toBe('0.10');
     expect(formatAmountNumber(Number.NaN)).toBeNull();
+    expect(formatAmountNumber(-0)).toBe('0.00');
+    expect(formatAmountNumber(-0.001)).toBe('0.00');
+    expect(formatAmountNumber(Number.POSITIVE_INFINITY)).toBeNull();
   });
 });
