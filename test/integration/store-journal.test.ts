@@ -4,10 +4,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaptureInfo, Delivery } from '../../shared/records.ts';
 import { openStore, type CaptureDraft, type Store, type StoreOptions } from '../../server/store/index.ts';
 import { Journal, journalPath } from '../../server/store/journal.ts';
+import { traceSyscalls, type TracedRun } from '../helpers/trace-syscalls.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 let dataDir: string;
@@ -235,6 +237,36 @@ describe('store journal', () => {
     store = await open({ fsync: true });
     expect(store.captures.count()).toBe(4);
     expect(warnings).toEqual([]);
+  });
+
+  it('with fsync, fdatasyncs the journal file after writing the line and before acknowledging it; without, never (strace on a child process)', async () => {
+    const script = fileURLToPath(new URL('../helpers/journal-append-child.ts', import.meta.url));
+    const run = async (mode: 'fsync' | 'no-fsync') => {
+      const dir = await mkdtemp(join(tmpdir(), 'miahook-journal-traced-'));
+      try {
+        const traced = await traceSyscalls(script, [dir, mode], ['write', 'pwrite64', 'writev', 'pwritev', 'fdatasync', 'fsync']);
+        expect(traced.code, traced.stderr).toBe(0);
+        const find = (test: (call: TracedRun['calls'][number]) => boolean) => traced.calls.findIndex(test);
+        return {
+          wrote: find((call) => /^p?writev?$/.test(call.name) && call.target.endsWith('/captures/journal-000001.jsonl>')),
+          datasynced: find((call) => call.name === 'fdatasync' && call.target.endsWith('/captures/journal-000001.jsonl>')),
+          dirSynced: find((call) => call.name === 'fsync' && call.target.endsWith('/captures>')),
+          acked: find((call) => call.name === 'write' && call.target.startsWith('1<') && call.text.includes('acked')),
+        };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    };
+    const synced = await run('fsync');
+    expect(synced.wrote).toBeGreaterThanOrEqual(0);
+    expect(synced.datasynced).toBeGreaterThan(synced.wrote);
+    expect(synced.acked).toBeGreaterThan(synced.datasynced);
+    expect(synced.dirSynced).toBeGreaterThanOrEqual(0);
+    expect(synced.dirSynced).toBeLessThan(synced.acked);
+    const unsynced = await run('no-fsync');
+    expect(unsynced.acked).toBeGreaterThan(unsynced.wrote);
+    expect(unsynced.wrote).toBeGreaterThanOrEqual(0);
+    expect(unsynced.datasynced).toBe(-1);
   });
 });
 
