@@ -43,9 +43,12 @@ describe('live stream', () => {
   it('catches up through a resume message too, and asks a client of another instance to resync', async () => {
     const client = await connectStream(app.inspectorUrl, app.token);
     const hello = await client.next(isType('hello'));
-    client.send({ type: 'resume', instanceId: hello.instanceId, lastEventId: Math.max(0, hello.lastEventId - 1) });
+    const posted = ((await (await post('{"resume":1}')).json()) as { id: string }).id;
+    const live = await client.next(isType('capture'));
+    expect(live.capture.id).toBe(posted);
+    client.send({ type: 'resume', instanceId: hello.instanceId, lastEventId: live.eventId - 1 });
     const replayed = await client.next(isType('capture'));
-    expect(replayed.eventId).toBe(hello.lastEventId);
+    expect([replayed.eventId, replayed.capture.id]).toEqual([live.eventId, posted]);
     client.send({ type: 'resume', instanceId: 'an-old-instance', lastEventId: 3 });
     const resync = await client.next(isType('resync'));
     expect(resync.reason).toMatch(/restarted/);
