@@ -1,5 +1,7 @@
 // Turns argv into a command, its positionals and typed flag values; pure, throws UsageError on bad usage.
+// node:util parseArgs splits argv into tokens (both spellings, --no-x, --, -h); our rules run on those tokens.
 
+import { parseArgs as splitArgs } from 'node:util';
 import { COMMANDS, FLAGS, type CommandName, type FlagSpec } from './flags.ts';
 
 export class UsageError extends Error {
@@ -18,6 +20,14 @@ export interface ParsedArgs {
   flags: Record<string, FlagValue>;
 }
 
+type OptionToken = Extract<NonNullable<ReturnType<typeof splitArgs>['tokens']>[number], { kind: 'option' }>;
+
+/** Every flag of the table, for every command: a flag of another command is still split right, then refused by name. */
+const SPLIT_OPTIONS = Object.fromEntries(FLAGS.map((flag) => [flag.name, {
+  type: flag.type === 'boolean' ? 'boolean' as const : 'string' as const,
+  ...(flag.short ? { short: flag.short } : {}),
+}]));
+
 /** Parses `miahook [command] [--flag value | --flag=value | --no-flag] [positionals]`. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const args = [...argv];
@@ -27,55 +37,48 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (!(name in COMMANDS)) throw new UsageError(`Unknown command "${name}". Run "miahook --help" to see the commands.`);
     command = name as CommandName;
   }
+  const { tokens } = splitArgs({ args, options: SPLIT_OPTIONS, strict: false, allowPositionals: true, allowNegative: true, tokens: true });
   const flags: Record<string, FlagValue> = {};
   const positionals: string[] = [];
-  while (args.length > 0) {
-    const arg = args.shift()!;
-    if (arg === '-' || !arg.startsWith('-')) {
-      positionals.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      positionals.push(...args.splice(0));
-      break;
-    }
-    const short = FLAGS.find((flag) => flag.short !== undefined && arg === `-${flag.short}` && flag.commands.includes(command));
-    if (short) {
-      flags[short.name] = true;
-      continue;
-    }
-    if (!arg.startsWith('--')) throw new UsageError(`Unknown option "${arg}". Options are written --name; run "miahook ${command} --help".`);
-    const eq = arg.indexOf('=');
-    let name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    let inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    let negated = false;
-    if (name.startsWith('no-') && !findFlag(name, command)) {
-      name = name.slice(3);
-      negated = true;
-    }
-    const spec = findFlag(name, command);
-    if (!spec) {
-      const elsewhere = FLAGS.find((flag) => flag.name === name);
-      throw new UsageError(elsewhere
-        ? `--${name} does not apply to "miahook ${command}" (it is for: ${elsewhere.commands.join(', ')}).`
-        : `Unknown option --${name}. Run "miahook ${command} --help" to see the options.`);
-    }
-    if (spec.type === 'boolean') {
-      if (inline !== undefined && !['true', 'false'].includes(inline)) throw new UsageError(`--${name} is a switch: write --${name} or --no-${name}.`);
-      flags[name] = negated ? false : inline !== 'false';
-      continue;
-    }
-    if (negated) throw new UsageError(`--no-${name} is not valid: --${name} takes a value.`);
-    if (inline === undefined) {
-      inline = args.shift();
-      if (inline === undefined || (inline.startsWith('--') && inline.length > 2)) {
-        throw new UsageError(`--${name} needs a value (${spec.argName ?? spec.type}).`);
-      }
-    }
-    const value = readFlagValue(spec, inline, `--${name}`);
-    flags[name] = spec.repeatable && typeof flags[name] === 'string' ? `${flags[name]},${value}` : value;
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const { spec, value } = readOptionToken(token, args[token.index]!, command);
+    const earlier = flags[spec.name];
+    flags[spec.name] = spec.repeatable && typeof earlier === 'string' ? `${earlier},${value}` : value;
   }
   return { command, positionals, flags };
+}
+
+/** Applies our rules to one option token: known, meant for this command, a switch or a value of the right type. */
+function readOptionToken(token: OptionToken, arg: string, command: CommandName): { spec: FlagSpec; value: FlagValue } {
+  if (!token.rawName.startsWith('--')) {
+    // A one-letter alias stands alone (no -hv groups) and only for a flag of this command.
+    const spec = findFlag(token.name, command);
+    if (arg !== token.rawName || !spec || `-${spec.short}` !== arg) {
+      throw new UsageError(`Unknown option "${arg}". Options are written --name; run "miahook ${command} --help".`);
+    }
+    return { spec, value: true };
+  }
+  // parseArgs names "--no-port" port (allowNegative), but "--no-json=1" no-json: both are the negated flag.
+  const negated = token.rawName.startsWith('--no-') && !FLAGS.some((flag) => `--${flag.name}` === token.rawName);
+  const name = negated && token.name === token.rawName.slice(2) ? token.name.slice(3) : token.name;
+  const spec = findFlag(name, command);
+  if (!spec) {
+    const elsewhere = FLAGS.find((flag) => flag.name === name);
+    throw new UsageError(elsewhere
+      ? `--${name} does not apply to "miahook ${command}" (it is for: ${elsewhere.commands.join(', ')}).`
+      : `Unknown option --${name}. Run "miahook ${command} --help" to see the options.`);
+  }
+  if (spec.type === 'boolean') {
+    if (token.value !== undefined && !['true', 'false'].includes(token.value)) throw new UsageError(`--${name} is a switch: write --${name} or --no-${name}.`);
+    return { spec, value: negated ? false : token.value !== 'false' };
+  }
+  if (negated) throw new UsageError(`--no-${name} is not valid: --${name} takes a value.`);
+  if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--') && token.value.length > 2)) {
+    throw new UsageError(`--${name} needs a value (${spec.argName ?? spec.type}).`);
+  }
+  return { spec, value: readFlagValue(spec, token.value, `--${name}`) };
 }
 
 /** Converts a flag's or env var's text to the flag's type; throws UsageError naming the source. */
