@@ -15,7 +15,8 @@ export const AUTO_SUCCESS_MS = 10_000;
 export const EMULATED_PAYER_BANK = 'EMULMD2X';
 
 export type PayerAction = 'pay' | 'decline' | 'fail' | 'expire';
-export type MoveSource = 'control' | 'payer' | 'auto' | 'ttl' | 'currency';
+/** Who moved a payment; 'stopped' is an expiry that fell while the emulator was not running (no callback). */
+export type MoveSource = 'control' | 'payer' | 'auto' | 'ttl' | 'currency' | 'stopped';
 
 export interface PaymentBookOptions {
   store: PaymentStore;
@@ -44,16 +45,37 @@ export interface PaymentBook {
   close(): void;
 }
 
-const SETTABLE: readonly PaymentStatus[] = ['PENDING', ...FINAL_STATUSES];
+/** The whole lifecycle: where each status may go. CREATED is only ever the first; a final status goes nowhere. */
+export const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
+  CREATED: ['PENDING', ...FINAL_STATUSES],
+  PENDING: FINAL_STATUSES,
+  SUCCESS: [],
+  FAILED: [],
+  DECLINED: [],
+  EXPIRED: [],
+};
+
+/** The statuses a control move or a timer may ask for: every target of the table. */
+const SETTABLE: readonly PaymentStatus[] = [...new Set(Object.values(TRANSITIONS).flat())];
+
+export function canMove(from: PaymentStatus, to: PaymentStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
 
 export function createPaymentBook(options: PaymentBookOptions): PaymentBook {
   const { store, log } = options;
   const timers = createTimerTable();
   const scaled = (ms: number) => ms / options.speed;
 
-  const move = (payment: EmulatorPayment, to: PaymentStatus, source: MoveSource): void => {
+  /**
+   * The one place a status changes: checks the transition table, stamps the time, stops the payment's
+   * timers once final, reports the change, and hands a final payment to its one callback (unless it
+   * expired while the emulator was stopped: miaPOS would have sent nothing either). Throws a 409 for a
+   * move the table does not allow.
+   */
+  const move = (payment: EmulatorPayment, to: PaymentStatus, source: MoveSource, now = new Date()): void => {
     const from = payment.status;
-    const now = new Date();
+    if (!canMove(from, to)) throw refuseMove(payment, to);
     payment.status = to;
     payment.updatedAt = now.toISOString();
     payment.paymentDate = formatChisinauTime(now);
@@ -61,11 +83,12 @@ export function createPaymentBook(options: PaymentBookOptions): PaymentBook {
       payment.swiftMessageId = `EMU${payment.paymentDate.replace(/\D/g, '')}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
       payment.swiftPayerBank = EMULATED_PAYER_BANK;
     }
-    log(`payment ${payment.paymentId} ${from} -> ${to} (${source})`);
+    if (source !== 'stopped') log(`payment ${payment.paymentId} ${from} -> ${to} (${source})`);
     if (isFinalStatus(to)) timers.clear(payment.paymentId);
     notify(payment);
     if (isFinalStatus(to) && !payment.callbackQueued) {
       payment.callbackQueued = true;
+      if (source === 'stopped') return;
       try {
         options.onFinal(payment);
       } catch (error) {
@@ -84,10 +107,10 @@ export function createPaymentBook(options: PaymentBookOptions): PaymentBook {
 
   const save = () => store.save().catch((error: Error) => log(`could not save emulator payments: ${error.message}`));
 
-  /** A timer-driven move: applied only if still allowed when the timer fires. */
-  const autoMove = (paymentId: string, to: PaymentStatus, source: MoveSource, from: readonly PaymentStatus[]) => () => {
+  /** A timer-driven move: applied only if the table still allows it when the timer fires. */
+  const autoMove = (paymentId: string, to: PaymentStatus, source: MoveSource) => () => {
     const payment = store.get(paymentId);
-    if (!payment || !from.includes(payment.status)) return;
+    if (!payment || !canMove(payment.status, to)) return;
     move(payment, to, source);
     void save();
   };
@@ -98,13 +121,13 @@ export function createPaymentBook(options: PaymentBookOptions): PaymentBook {
     const autoStart = payment.paymentType === 'rtp' ? created : payment.openedAt ? Date.parse(payment.openedAt) : null;
     const autoRuns = options.autoPay && autoStart !== null;
     if (payment.currency !== 'MDL') {
-      timers.set(id, 'currency', created + scaled(AUTO_PENDING_MS), autoMove(id, 'FAILED', 'currency', ['CREATED', 'PENDING']));
+      timers.set(id, 'currency', created + scaled(AUTO_PENDING_MS), autoMove(id, 'FAILED', 'currency'));
     } else if (autoRuns) {
-      timers.set(id, 'pending', autoStart + scaled(AUTO_PENDING_MS), autoMove(id, 'PENDING', 'auto', ['CREATED']));
-      timers.set(id, 'success', autoStart + scaled(AUTO_SUCCESS_MS), autoMove(id, 'SUCCESS', 'auto', ['CREATED', 'PENDING']));
+      timers.set(id, 'pending', autoStart + scaled(AUTO_PENDING_MS), autoMove(id, 'PENDING', 'auto'));
+      timers.set(id, 'success', autoStart + scaled(AUTO_SUCCESS_MS), autoMove(id, 'SUCCESS', 'auto'));
     }
     if (autoRuns && payment.currency === 'MDL') timers.cancel(id, 'expire');
-    else timers.set(id, 'expire', Date.parse(payment.expiresAt), autoMove(id, 'EXPIRED', 'ttl', ['CREATED', 'PENDING']));
+    else timers.set(id, 'expire', Date.parse(payment.expiresAt), autoMove(id, 'EXPIRED', 'ttl'));
   };
 
   const find = (paymentId: string): EmulatorPayment => {
@@ -119,12 +142,6 @@ export function createPaymentBook(options: PaymentBookOptions): PaymentBook {
       throw new EmulatorError(400, 'INVALID_STATUS', `Cannot set status: ${why}. Use one of ${SETTABLE.join(', ')}.`);
     }
     const payment = find(paymentId);
-    if (isFinalStatus(payment.status)) {
-      throw new EmulatorError(409, 'ILLEGAL_TRANSITION', `Payment ${paymentId} is already ${payment.status}, a final status: it never changes again (and its one callback was already sent). Register a new payment to try ${status}.`);
-    }
-    if (payment.status === status) {
-      throw new EmulatorError(409, 'ILLEGAL_TRANSITION', `Payment ${paymentId} is already ${status}. From ${status} it can only move to ${FINAL_STATUSES.join(', ')}.`);
-    }
     move(payment, status, source);
     await save();
     return payment;
@@ -168,15 +185,12 @@ export function createPaymentBook(options: PaymentBookOptions): PaymentBook {
       return setOutcome(paymentId, status, 'payer');
     },
     async resume() {
-      const now = Date.now();
+      const now = new Date();
       let expired = 0;
       for (const payment of store.list()) {
         if (isFinalStatus(payment.status)) continue;
-        if (Date.parse(payment.expiresAt) <= now) {
-          payment.status = 'EXPIRED';
-          payment.updatedAt = new Date(now).toISOString();
-          payment.paymentDate = formatChisinauTime(new Date(now));
-          payment.callbackQueued = true;
+        if (Date.parse(payment.expiresAt) <= now.getTime()) {
+          move(payment, 'EXPIRED', 'stopped', now);
           expired++;
           continue;
         }
@@ -189,4 +203,13 @@ export function createPaymentBook(options: PaymentBookOptions): PaymentBook {
     },
     close: () => timers.clearAll(),
   };
+}
+
+/** Why the table refuses a move, worded for the control route and the checkout buttons. */
+function refuseMove(payment: EmulatorPayment, to: PaymentStatus): EmulatorError {
+  const { paymentId, status } = payment;
+  if (isFinalStatus(status)) {
+    return new EmulatorError(409, 'ILLEGAL_TRANSITION', `Payment ${paymentId} is already ${status}, a final status: it never changes again (and its one callback was already sent). Register a new payment to try ${to}.`);
+  }
+  return new EmulatorError(409, 'ILLEGAL_TRANSITION', `Payment ${paymentId} is already ${status}. From ${status} it can only move to ${TRANSITIONS[status].join(', ')}.`);
 }

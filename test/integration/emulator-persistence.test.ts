@@ -92,8 +92,10 @@ describe('restart', () => {
     stored.payments.find((payment) => payment.paymentId === paymentId)!.expiresAt = new Date(Date.now() - 1000).toISOString();
     await writeFile(file, JSON.stringify(stored));
     const logs: string[] = [];
-    const second = await start(dataDir, { log: (line) => logs.push(line) });
+    const changes: PaymentState[] = [];
+    const second = await start(dataDir, { log: (line) => logs.push(line), onPaymentChange: (state) => changes.push(state) });
     expect(second.getPayment(paymentId)?.status).toBe('EXPIRED');
+    expect(changes.map((state) => [state.paymentId, state.status])).toEqual([[paymentId, 'EXPIRED']]);
     expect(logs.some((line) => line.includes('expired while the emulator was stopped'))).toBe(true);
     const marker = await pay(second, (await token(second)).json.accessToken, { callbackUrl: `${sink.url}/marker` });
     await second.setOutcome(marker.paymentId, 'SUCCESS');
