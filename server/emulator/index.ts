@@ -8,7 +8,8 @@ import { loadOrCreateCredentials, type EmulatorCredentials } from './credentials
 import { ensureEmulatorDir } from './data-files.ts';
 import { acquireDataDirLock } from '../data-dir/lock.ts';
 import { listen } from '../http/listen.ts';
-import { isLoopbackHost } from '../inspector/access-guard.ts';
+import { isLoopbackHost } from '../http/loopback-host.ts';
+import { createDisposalStack } from '../lifecycle/disposal-stack.ts';
 import type { ErrorStyle } from './errors.ts';
 import { NO_FAULTS, listActiveFaults, readFaultsUpdate, type Faults } from './faults.ts';
 import { createMiaposApi } from './miapos-api.ts';
@@ -98,7 +99,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     }
   };
   const dir = await ensureEmulatorDir(options.dataDir);
+  // Everything acquired below registers its undo here: close() and a start-up that fails half-way share it.
+  const stack = createDisposalStack();
   const lock = await acquireDataDirLock(dir, { log });
+  stack.defer(() => lock.release());
   try {
     const credentials = await loadOrCreateCredentials(dir);
     const key = await loadOrCreateSigningKey(dir);
@@ -109,6 +113,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       refreshSeconds: options.refreshTokenSeconds ?? 432_000,
     });
     const store = await openPaymentStore(dir, options.maxPayments ?? 5000, log);
+    let started = false;
+    stack.defer(() => started && store.save().catch((error: Error) => log(`could not save emulator payments: ${error.message}`)));
     let url = '';
     const checkoutUrl = (paymentId: string) => `${url}/checkout?paymentId=${encodeURIComponent(paymentId)}`;
     const signText = (text: string) => signString(text, key.privateKey);
@@ -122,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       onDeliveryStart: options.onDeliveryStart,
       onDelivery: options.onDelivery,
     });
+    stack.defer(() => dispatcher.close());
     const book = createPaymentBook({
       store,
       speed,
@@ -139,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       onChange: (payment) => options.onPaymentChange?.(toPaymentState(payment, checkoutUrl(payment.paymentId))),
       onFinal: (payment) => dispatcher.deliver(payment),
     });
+    stack.defer(() => book.close());
     const setFaults = (update: Partial<Faults>): Faults => {
       faults = { ...faults, ...readFaultsUpdate(update) };
       log(`fault switches: ${listActiveFaults(faults).join(', ') || 'none'}`);
@@ -161,13 +169,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       if (error.code !== 'EADDRINUSE') throw error;
       throw Object.assign(new Error(`the emulator port ${options.port} on ${host} is in use`), { code: 'EADDRINUSE' });
     });
+    stack.defer(() => listening.close());
     port = listening.port;
     url = `http://${formatHost(host)}:${port}`;
     server.on('error', (error) => log(`emulator listener error: ${error.message}`));
     await book.resume();
+    started = true;
     log(`miaPOS emulator listening on ${url} (merchant ${credentials.merchantId}, terminals ${credentials.terminalId} qr / ${credentials.rtpTerminalId} rtp)`);
 
-    let closing: Promise<void> | null = null;
     return {
       url,
       port,
@@ -191,18 +200,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       getFaults: () => ({ ...faults }),
       setFaults,
       listDeliveries: () => dispatcher.list(),
-      close() {
-        closing ??= (async () => {
-          book.close();
-          await Promise.all([listening.close(), dispatcher.close()]);
-          await store.save().catch((error: Error) => log(`could not save emulator payments: ${error.message}`));
-          await lock.release();
-        })();
-        return closing;
-      },
+      close: () => stack.dispose(),
     };
   } catch (error) {
-    await lock.release();
+    await stack.dispose().catch((failure: Error) => log(`clean-up after a failed emulator start failed: ${failure.message}`));
     throw error;
   }
 }

@@ -29,6 +29,8 @@ interface StoreData {
 }
 
 export interface PaymentStore {
+  /** The file, for messages. */
+  path: string;
   get(paymentId: string): EmulatorPayment | undefined;
   list(): readonly EmulatorPayment[];
   /** Adds a payment; returns the ones pushed out by the bound. */
@@ -60,6 +62,7 @@ export async function openPaymentStore(dir: string, maxPayments: number, log: (l
     return next;
   };
   return {
+    path,
     get: (paymentId) => byId.get(paymentId),
     list: () => data.payments,
     add(payment) {

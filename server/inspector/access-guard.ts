@@ -2,6 +2,7 @@
 // (cross-site requests and WebSocket hijacking), and the per-launch token, compared in constant time.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isLoopbackHost, listLoopbackHosts } from '../http/loopback-host.ts';
 
 export interface AccessGuard {
   /** True when the Host header names this listener by a loopback name and the right port. */
@@ -20,16 +21,6 @@ export function createAccessGuard(port: () => number, token: string): AccessGuar
     isAllowedOrigin: (origin) => origin === undefined || hosts().some((host) => origin.toLowerCase() === `http://${host}`),
     isToken: (candidate) => typeof candidate === 'string' && candidate.length > 0 && timingSafeEqual(digest(candidate), expected),
   };
-}
-
-/** The Host header values that name a loopback listener on `port`. */
-export function listLoopbackHosts(port: number): string[] {
-  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
-}
-
-/** True when a Host header names this loopback listener exactly (anything else may be DNS rebinding). */
-export function isLoopbackHost(host: string | undefined, port: number): boolean {
-  return host !== undefined && listLoopbackHosts(port).includes(host.toLowerCase());
 }
 
 /** Reads `Authorization: Bearer <token>`. */

@@ -103,6 +103,36 @@ describe('restart', () => {
     expect(sink.requests.map((request) => request.url)).toEqual(['/marker']);
   });
 
+  it('refuses to start on a stored payment with an unknown status, naming the file, and leaves no listener, timer or lock behind', async () => {
+    const dataDir = await makeDataDir();
+    const first = await start(dataDir, { ttlSeconds: 2 });
+    const { json: tokens } = await token(first);
+    const unfinished = await pay(first, tokens.accessToken);
+    const { paymentId } = await pay(first, tokens.accessToken, { orderId: 'p-2' });
+    await first.close();
+    const file = join(dataDir, 'emulator', 'payments.json');
+    const stored = JSON.parse(await readFile(file, 'utf8')) as { payments: Array<{ paymentId: string; status: string }> };
+    const good = JSON.stringify(stored);
+    stored.payments.find((payment) => payment.paymentId === paymentId)!.status = 'REFUNDED';
+    await writeFile(file, JSON.stringify(stored));
+
+    const listeners = () => process.getActiveResourcesInfo().filter((name) => name === 'TCPServerWrap').length;
+    const before = listeners();
+    const logs: string[] = [];
+    await expect(startEmulator({ dataDir, port: 0, autoPay: false, log: (line) => logs.push(line) })).rejects.toThrow(`${file}: payment ${paymentId} has status "REFUNDED"`);
+    expect(listeners()).toBe(before);
+    expect(logs.filter((line) => line.includes('clean-up'))).toEqual([]);
+    expect(await readFile(file, 'utf8')).toBe(JSON.stringify(stored));
+
+    await writeFile(file, good);
+    const second = await start(dataDir);
+    expect(second.getPayment(paymentId)?.status).toBe('CREATED');
+    // The failed start had scheduled the expiry of the payment stored before the bad one: once the running
+    // emulator has expired it, a timer left behind by the failed start would have fired too.
+    await waitFor(() => second.getPayment(unfinished.paymentId)?.status === 'EXPIRED');
+    expect(logs.filter((line) => line.includes(' -> '))).toEqual([]);
+  });
+
   it('keeps only the newest payments on disk when the bound is reached', async () => {
     const dataDir = await makeDataDir();
     const emulator = await start(dataDir, { maxPayments: 3 });
