@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { TunnelState } from '../../shared/events.ts';
 import { checkTunnelSettings, openTunnel, TunnelConfigError, type OpenedTunnel } from './open-tunnel.ts';
 import type { TunnelProbe } from './probe.ts';
+import { watchTunnel } from './watch-tunnel.ts';
 
 export interface TunnelOptions {
   /** The ingress port. localtunnel connects to `localhost:<localPort>` (no option changes only that: `local_host` also rewrites
@@ -31,9 +32,6 @@ export interface TunnelController {
   /** Idempotent; aborts any attempt, closes the tunnel, reports `off`; nothing reconnects afterwards. */
   close(): Promise<void>;
 }
-
-/** Consecutive failed probes (with sockets still connected) after which an online tunnel counts as dead. */
-const PROBE_FAILURES_TO_DIE = 2;
 
 export function startTunnel(options: TunnelOptions): TunnelController {
   const openTimeoutMs = options.openTimeoutMs ?? 15_000;
@@ -66,106 +64,44 @@ export function startTunnel(options: TunnelOptions): TunnelController {
     return { state: () => current, probeNow: async () => false, close: () => (closing ??= running.then(() => report({ state: 'off' }))) };
   }
 
-  /** Resolves true when the probe says yes within probeTimeoutMs; false on no, error, timeout or abort. */
+  /** Resolves true when the probe says yes within probeTimeoutMs; false on no, error, timeout or abort (even if the probe ignores its signal). */
   async function runProbe(publicUrl: string, signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted) return false;
-    const stop = new AbortController();
-    const abort = () => stop.abort();
-    signal.addEventListener('abort', abort, { once: true });
-    const timer = setTimeout(abort, probeTimeoutMs);
-    const stopped = new Promise<boolean>((resolve) => stop.signal.addEventListener('abort', () => resolve(false), { once: true }));
+    const bounded = AbortSignal.any([signal, AbortSignal.timeout(probeTimeoutMs)]);
+    if (bounded.aborted) return false;
+    const stopped = new AbortController();
+    const aborted = new Promise<boolean>((resolve) => bounded.addEventListener('abort', () => resolve(false), { once: true, signal: stopped.signal }));
     try {
-      return await Promise.race([Promise.resolve().then(() => options.probe(publicUrl, stop.signal)).catch(() => false), stopped]);
+      return await Promise.race([Promise.resolve().then(() => options.probe(publicUrl, bounded)).catch(() => false), aborted]);
     } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', abort);
-      stop.abort();
+      stopped.abort();
     }
   }
 
   /** One attempt: control request, first socket, first good probe, all within openTimeoutMs. */
   async function openWithDeadline(): Promise<OpenedTunnel> {
-    const deadline = new AbortController();
-    const onClose = () => deadline.abort();
-    closedSignal.addEventListener('abort', onClose, { once: true });
-    const timer = setTimeout(() => deadline.abort(), openTimeoutMs);
+    const deadline = AbortSignal.any([closedSignal, AbortSignal.timeout(openTimeoutMs)]);
     let stage = 'starting';
     try {
-      const tunnel = await openTunnel({ host, subdomain: options.subdomain, localPort: options.localPort, signal: deadline.signal, log, onStage: (s) => (stage = s) });
+      const tunnel = await openTunnel({ host, subdomain: options.subdomain, localPort: options.localPort, signal: deadline, log, onStage: (s) => (stage = s) });
       try {
         stage = `probing ${tunnel.url}: it does not lead to this instance yet`;
-        while (!(await runProbe(tunnel.url, deadline.signal))) await delay(Math.min(250, probeIntervalMs), undefined, { signal: deadline.signal });
+        while (!(await runProbe(tunnel.url, deadline))) await delay(Math.min(250, probeIntervalMs), undefined, { signal: deadline });
         return tunnel;
       } catch (error) {
         await tunnel.close();
         throw error;
       }
     } catch (error) {
-      if (deadline.signal.aborted && !closedSignal.aborted) throw new Error(`no tunnel after ${openTimeoutMs} ms (${stage})`);
+      if (deadline.aborted && !closedSignal.aborted) throw new Error(`no tunnel after ${openTimeoutMs} ms (${stage})`);
       throw error;
-    } finally {
-      clearTimeout(timer);
-      closedSignal.removeEventListener('abort', onClose);
     }
   }
 
-  /** Probes every probeIntervalMs, sooner on socket trouble; resolves with the reason once the tunnel is dead (or 'closed'). */
-  function watchTunnel(tunnel: OpenedTunnel): Promise<string> {
-    return new Promise((resolve) => {
-      let failures = 0;
-      let lastTrouble = '';
-      let troubledDuringCheck = false;
-      let timer: NodeJS.Timeout | undefined;
-      let dueAt = Infinity;
-      let inflight: Promise<boolean> | null = null;
-      let done = false;
-      const finish = (reason: string) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        closedSignal.removeEventListener('abort', onClose);
-        checkNow = null;
-        resolve(reason);
-      };
-      const onClose = () => finish('closed');
-      const scheduleCheck = (ms: number) => {
-        if (done || inflight || (timer && dueAt <= Date.now() + ms)) return;
-        clearTimeout(timer);
-        dueAt = Date.now() + ms;
-        timer = setTimeout(() => void check(), ms);
-      };
-      const check = (): Promise<boolean> => {
-        if (done) return Promise.resolve(false);
-        if (inflight) return inflight;
-        clearTimeout(timer);
-        timer = undefined;
-        inflight = runProbe(tunnel.url, closedSignal).then((ok) => {
-          inflight = null;
-          if (done) return ok;
-          failures = ok ? 0 : failures + 1;
-          const troubled = troubledDuringCheck;
-          troubledDuringCheck = false;
-          const sockets = tunnel.socketCount();
-          if (!ok && (sockets === 0 || failures >= PROBE_FAILURES_TO_DIE)) {
-            finish(`${tunnel.url} no longer leads here (${failures} failed probe(s), ${sockets} tunnel socket(s) left${lastTrouble ? `, last: ${lastTrouble}` : ''})`);
-          } else {
-            scheduleCheck(ok && !troubled ? probeIntervalMs : Math.min(probeIntervalMs, ok ? 250 : 1_000));
-          }
-          return ok;
-        });
-        return inflight;
-      };
-      tunnel.onTrouble((why) => {
-        lastTrouble = why;
-        if (inflight) troubledDuringCheck = true;
-        scheduleCheck(Math.min(250, probeIntervalMs)); // a short grace: sockets also cycle normally
-      });
-      closedSignal.addEventListener('abort', onClose, { once: true });
-      checkNow = check;
-      scheduleCheck(probeIntervalMs);
-    });
-  }
-
+  /**
+   * The supervisor, as the states it reports: connecting(1) --open and probed--> online --watch says dead-->
+   * reconnecting(1) --open--> online ...; a failed open --> reconnecting(n+1) after backoff; a config error
+   * --> failed (final); close() from any state --> off (final).
+   */
   async function keepTunnelUp(): Promise<void> {
     let attempt = 1;
     let lastUrl: string | undefined;
@@ -189,10 +125,13 @@ export function startTunnel(options: TunnelOptions): TunnelController {
         }
         continue;
       }
-      if (lastUrl && lastUrl !== tunnel.url) log(`tunnel: THE PUBLIC URL CHANGED from ${lastUrl} to ${tunnel.url}: callbacks registered with the old URL will not arrive`);
+      // A changed URL is announced once, by whoever listens to onState (it knows which payments it strands).
       log(`tunnel: online at ${tunnel.url}`);
+      const watch = watchTunnel(tunnel, { probe: (url) => runProbe(url, closedSignal), intervalMs: probeIntervalMs, closed: closedSignal });
+      checkNow = watch.probeNow;
       report({ state: 'online', publicUrl: tunnel.url });
-      const reason = await watchTunnel(tunnel);
+      const reason = await watch.dead;
+      checkNow = null;
       await tunnel.close();
       if (closedSignal.aborted) return;
       lastUrl = tunnel.url;

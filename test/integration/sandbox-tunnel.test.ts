@@ -117,6 +117,11 @@ describe('sandbox mode through a tunnel', () => {
     const notice = await stream.next((message): message is Extract<typeof message, { type: 'notice' }> => message.type === 'notice' && /public URL changed/.test(message.message), 15_000);
     expect(notice.message).toContain(oldUrl);
     expect(notice.message).toContain(pending.paymentId);
+    // Said once in the log, with the stranded payment (the tunnel module no longer logs its own copy).
+    const warnings = app.logs.filter((line) => /url changed/i.test(line));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`The public URL changed from ${oldUrl} to ${relay.publicUrl()}`);
+    expect(warnings[0]).toContain(pending.paymentId);
     expect(relay.publicUrl()).not.toBe(oldUrl);
     const answer = await fetch(`${relay.publicUrl()}/callback`, { method: 'POST', body: '{"after":"reconnect"}' });
     expect(answer.status).toBe(200);
