@@ -9,7 +9,7 @@ const store = await openStore({ dataDir: dataDir!, fsync: mode === 'fsync', chec
 const body = Buffer.from('{"result":{"orderId":"traced"}}');
 await store.captures.append({
   id: 'cap_traced', receivedAt: new Date().toISOString(), channel: null, method: 'POST', url: '/callback', headers: [['Content-Type', 'application/json']],
-  bodyBase64: body.toString('base64'), size: body.length, remoteAddress: '127.0.0.1', sender: '127.0.0.1',
+  body, size: body.length, remoteAddress: '127.0.0.1', sender: '127.0.0.1',
   verification: { verdict: 'valid', reason: 'ok', canonical: null, fields: [], key: null, diagnosis: null }, summary: { status: 'SUCCESS' }, payment: null,
 });
 writeSync(1, 'acked\n');

@@ -239,7 +239,7 @@ describe('store journal', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('with fsync, fdatasyncs the journal file after writing the line and before acknowledging it; without, never (strace on a child process)', async () => {
+  it('with fsync, fdatasyncs the body and the journal line before acknowledging; without, never (strace on a child process)', async () => {
     const script = fileURLToPath(new URL('../helpers/journal-append-child.ts', import.meta.url));
     const run = async (mode: 'fsync' | 'no-fsync') => {
       const dir = await mkdtemp(join(tmpdir(), 'miahook-journal-traced-'));
@@ -251,6 +251,7 @@ describe('store journal', () => {
           wrote: find((call) => /^p?writev?$/.test(call.name) && call.target.endsWith('/captures/journal-000001.jsonl>')),
           datasynced: find((call) => call.name === 'fdatasync' && call.target.endsWith('/captures/journal-000001.jsonl>')),
           dirSynced: find((call) => call.name === 'fsync' && call.target.endsWith('/captures>')),
+          bodySynced: find((call) => call.name === 'fdatasync' && /\/captures\/bodies\/\d+\.bin>$/.test(call.target)),
           acked: find((call) => call.name === 'write' && call.target.startsWith('1<') && call.text.includes('acked')),
         };
       } finally {
@@ -263,10 +264,13 @@ describe('store journal', () => {
     expect(synced.acked).toBeGreaterThan(synced.datasynced);
     expect(synced.dirSynced).toBeGreaterThanOrEqual(0);
     expect(synced.dirSynced).toBeLessThan(synced.acked);
+    expect(synced.bodySynced).toBeGreaterThanOrEqual(0);
+    expect(synced.bodySynced).toBeLessThan(synced.acked);
     const unsynced = await run('no-fsync');
     expect(unsynced.acked).toBeGreaterThan(unsynced.wrote);
     expect(unsynced.wrote).toBeGreaterThanOrEqual(0);
     expect(unsynced.datasynced).toBe(-1);
+    expect(unsynced.bodySynced).toBe(-1);
   });
 });
 
