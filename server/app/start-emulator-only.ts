@@ -5,26 +5,23 @@ import type { Config } from '../config/resolve-config.ts';
 import { acquireDataDirLock } from '../data-dir/lock.ts';
 import { removeRuntimeFile, writeRuntimeFile } from '../data-dir/runtime-file.ts';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../emulator/index.ts';
+import { createDisposalStack } from '../lifecycle/disposal-stack.ts';
 
 export async function startEmulatorOnly(config: Config, log: (line: string) => void): Promise<EmulatorHandle> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const lock = await acquireDataDirLock(config.dataDir, { log });
-  let emulator: EmulatorHandle;
+  const stack = createDisposalStack();
   try {
-    emulator = await startEmulator(readEmulatorOptions(config, log));
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    const lock = await acquireDataDirLock(config.dataDir, { log });
+    stack.defer(() => lock.release());
+    const emulator = await startEmulator(readEmulatorOptions(config, log));
+    stack.defer(() => emulator.close());
+    await writeRuntimeFile(config.dataDir, { pid: process.pid, startedAt: new Date().toISOString(), mode: 'emulator', emulatorUrl: emulator.url, emulator: emulator.credentials });
+    stack.defer(() => removeRuntimeFile(config.dataDir));
+    return { ...emulator, close: () => stack.dispose() };
   } catch (error) {
-    await lock.release();
+    await stack.dispose().catch((failure: Error) => log(`clean-up after a failed start failed: ${failure.message}`));
     throw error;
   }
-  await writeRuntimeFile(config.dataDir, { pid: process.pid, startedAt: new Date().toISOString(), mode: 'emulator', emulatorUrl: emulator.url, emulator: emulator.credentials });
-  return {
-    ...emulator,
-    close: async () => {
-      await emulator.close();
-      await removeRuntimeFile(config.dataDir);
-      await lock.release();
-    },
-  };
 }
 
 /** The emulator's options as the configuration sets them. */
