@@ -21,6 +21,13 @@ export interface IngressOptions {
   maxBodyBytes: number;
   rateLimit: number;
   respond: 'accept' | 'strict' | 'proxy';
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+/** What the ingress does with requests, given once the services behind it exist. */
+export interface IngressRoutes {
   record: CaptureRecorder;
   /** --respond proxy: forwards the stored capture to the app and returns the app's answer (null: no app). */
   proxy?: (capture: CaptureInfo, body: Buffer, headers: HeaderPair[]) => Promise<Delivery | null>;
@@ -28,16 +35,18 @@ export interface IngressOptions {
   extraRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** WebSocket upgrades (the shared view's stream); return true when handled. Others get 404. */
   upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
-  headersTimeoutMs?: number;
-  requestTimeoutMs?: number;
-  log?: (line: string) => void;
 }
 
 export interface IngressHandle extends Listening {
   server: Server;
+  /** Starts answering with `routes`; requests that arrived since the listener opened wait for this. Call once. */
+  serve(routes: IngressRoutes): void;
 }
 
+/** Opens the ingress listener, so its URL is known before the services behind it are built. */
 export async function startIngress(options: IngressOptions): Promise<IngressHandle> {
+  let serve!: (routes: IngressRoutes) => void;
+  const served = new Promise<IngressRoutes>((resolve) => (serve = resolve));
   const limiter = createRateLimiter(options.rateLimit);
   // Bytes too: a miaPOS callback is ~1-2 KB, so each allowed request may bring 16 KiB on average (any single body
   // up to --max-body still fits), and a flood of large bodies cannot churn the store's 256 MiB of history.
@@ -54,7 +63,7 @@ export async function startIngress(options: IngressOptions): Promise<IngressHand
   // 0 lifts the count; the header size limit (16 KiB, 431 beyond, nothing captured) still bounds them.
   server.maxHeadersCount = 0;
   server.on('request', (request, response) => {
-    handleRequest(request, response, options, limiters).catch((error: unknown) => {
+    served.then((routes) => handleRequest(request, response, { ...options, ...routes }, limiters)).catch((error: unknown) => {
       options.log?.(`ingress: could not store a capture: ${(error as Error).message}`);
       if (!response.headersSent) sendJson(response, 500, { received: false, error: 'miahook could not store this callback; it was not kept. Check the terminal for the reason.' });
     });
@@ -68,13 +77,15 @@ export async function startIngress(options: IngressOptions): Promise<IngressHand
   });
   server.on('upgrade', (request, socket, head) => {
     socket.on('error', () => socket.destroy());
-    if (options.upgrade?.(request, socket, head)) return;
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    void served.then((routes) => {
+      if (routes.upgrade?.(request, socket, head)) return;
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
   });
-  return { ...(await listen(server, options.port, options.host)), server };
+  return { ...(await listen(server, options.port, options.host)), server, serve };
 }
 
-async function handleRequest(request: IncomingMessage, response: ServerResponse, options: IngressOptions, limiters: { requests: RateLimiter; bytes: RateLimiter }): Promise<void> {
+async function handleRequest(request: IncomingMessage, response: ServerResponse, options: IngressOptions & IngressRoutes, limiters: { requests: RateLimiter; bytes: RateLimiter }): Promise<void> {
   const receivedAt = new Date();
   const path = (request.url ?? '/').split('?')[0]!;
   const match = CALLBACK_PATH.exec(path);

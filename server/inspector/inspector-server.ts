@@ -3,14 +3,14 @@
 // hijacking). Answers: exact loopback Host names, own Origin only, a per-launch bearer token, JSON-only writes,
 // and never an Access-Control-Allow-Origin header.
 
-import express, { type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { createErrorHandler } from '../http/error-handler.ts';
 import { listen, type Listening } from '../http/listen.ts';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { HttpError } from '../http/http-error.ts';
-import { createAccessGuard, readBearer, readProtocolToken } from './access-guard.ts';
+import { createAccessGuard, readBearer, readProtocolToken, type AccessGuard } from './access-guard.ts';
 import { createApiRouter } from './api-routes.ts';
 import type { InspectorModel } from './inspector-model.ts';
 import type { WsHub } from './ws-hub.ts';
@@ -19,19 +19,52 @@ export interface InspectorOptions {
   host: string;
   port: number;
   token: string;
-  model: InspectorModel;
-  hub: WsHub;
   uiDir: string;
   log?: (line: string) => void;
 }
 
-export interface InspectorHandle extends Listening {
-  server: Server;
+/** What the inspector serves, given once the services behind it exist. */
+export interface InspectorServices {
+  model: InspectorModel;
+  /** The /ws stream; whoever made it closes it (before this listener, so its sockets do not hold the close up). */
+  hub: WsHub;
 }
 
+export interface InspectorHandle extends Listening {
+  server: Server;
+  /** Starts answering; requests and upgrades that arrived since the listener opened wait for this. Call once. */
+  serve(services: InspectorServices): void;
+}
+
+/** Opens the inspector listener, so its URL is known before the services behind it are built. */
 export async function startInspector(options: InspectorOptions): Promise<InspectorHandle> {
-  let port = 0;
-  const guard = createAccessGuard(() => port, options.token);
+  let serve!: (services: InspectorServices) => void;
+  const served = new Promise<InspectorServices>((resolve) => (serve = resolve));
+  const server = createServer();
+  const listening = await listen(server, options.port, options.host);
+  const guard = createAccessGuard(() => listening.port, options.token);
+  const app = served.then(({ model }) => buildInspectorApp(guard, listening.port, model, options));
+  server.on('request', (request, response) => void app.then((handle) => handle(request, response)));
+  server.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    void served.then(({ hub }) => {
+      const refuse = (status: number, reason: string) => {
+        socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      };
+      // Host first, and no URL parsing of the request line: a path such as "//" would make new URL() throw.
+      if (!guard.isAllowedHost(request.headers.host)) return refuse(403, 'Forbidden');
+      if ((request.url ?? '/').split('?')[0] !== '/ws') return refuse(404, 'Not Found');
+      if (!guard.isAllowedOrigin(request.headers.origin)) return refuse(403, 'Forbidden');
+      const token = readProtocolToken(request.headers['sec-websocket-protocol']) ?? readBearer(request.headers.authorization);
+      if (!guard.isToken(token)) return refuse(401, 'Unauthorized');
+      hub.accept(request, socket, head);
+    });
+  });
+  return { ...listening, server, serve };
+}
+
+/** The UI, the API and their checks, as one Express app. */
+function buildInspectorApp(guard: AccessGuard, port: number, model: InspectorModel, options: InspectorOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -58,7 +91,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   });
   // An export of 10,000 captures is tens of MB: only the import route takes bodies that large.
   app.use('/api/import', checkApiAccess, express.text({ limit: '256mb', inflate: false, type: 'application/json' }));
-  app.use('/api', checkApiAccess, express.json({ limit: '2mb', inflate: false, type: 'application/json' }), createApiRouter(options.model));
+  app.use('/api', checkApiAccess, express.json({ limit: '2mb', inflate: false, type: 'application/json' }), createApiRouter(model));
   if (existsSync(options.uiDir)) {
     app.use((_req, res, next) => {
       res.setHeader('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
@@ -68,22 +101,5 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     app.get('/{*path}', (_req, res) => res.sendFile(join(options.uiDir, 'index.html')));
   }
   app.use(createErrorHandler(options.log));
-
-  const server = createServer(app);
-  server.on('upgrade', (request, socket, head) => {
-    socket.on('error', () => socket.destroy());
-    const refuse = (status: number, reason: string) => {
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    // Host first, and no URL parsing of the request line: a path such as "//" would make new URL() throw.
-    if (!guard.isAllowedHost(request.headers.host)) return refuse(403, 'Forbidden');
-    if ((request.url ?? '/').split('?')[0] !== '/ws') return refuse(404, 'Not Found');
-    if (!guard.isAllowedOrigin(request.headers.origin)) return refuse(403, 'Forbidden');
-    const token = readProtocolToken(request.headers['sec-websocket-protocol']) ?? readBearer(request.headers.authorization);
-    if (!guard.isToken(token)) return refuse(401, 'Unauthorized');
-    options.hub.accept(request, socket, head);
-  });
-  const listening = await listen(server, options.port, options.host, () => options.hub.close());
-  port = listening.port;
-  return { ...listening, server };
+  return app;
 }
