@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { readPrivateText, setAsideDamaged, writePrivateFile } from '../data-dir/private-files.ts';
-import type { PaymentStatus } from '../../shared/protocol.ts';
+import { isPaymentStatus, PAYMENT_STATUSES, type PaymentStatus } from '../../shared/protocol.ts';
 import type { NewPayment } from './validate-payment.ts';
 
 /** A payment as the emulator keeps it. Times are ISO-8601 UTC except paymentDate (Chisinau local). */
@@ -29,8 +29,6 @@ interface StoreData {
 }
 
 export interface PaymentStore {
-  /** The file, for messages. */
-  path: string;
   get(paymentId: string): EmulatorPayment | undefined;
   list(): readonly EmulatorPayment[];
   /** Adds a payment; returns the ones pushed out by the bound. */
@@ -62,7 +60,6 @@ export async function openPaymentStore(dir: string, maxPayments: number, log: (l
     return next;
   };
   return {
-    path,
     get: (paymentId) => byId.get(paymentId),
     list: () => data.payments,
     add(payment) {
@@ -84,12 +81,23 @@ async function readPayments(path: string, log: (line: string) => void): Promise<
   let problem: string;
   try {
     const parsed = JSON.parse(text) as Partial<StoreData> | null;
-    if (parsed && typeof parsed === 'object' && Array.isArray(parsed.payments)) return { version: 1, payments: parsed.payments };
-    problem = 'it is valid JSON but not the shape miahook writes';
+    if (parsed && typeof parsed === 'object' && Array.isArray(parsed.payments)) {
+      const strange = parsed.payments.find((payment) => !isStoredPayment(payment));
+      if (strange === undefined) return { version: 1, payments: parsed.payments };
+      problem = `it holds a payment the emulator's lifecycle does not know (${JSON.stringify(strange).slice(0, 120)}; a status is one of ${PAYMENT_STATUSES.join(', ')})`;
+    } else {
+      problem = 'it is valid JSON but not the shape miahook writes';
+    }
   } catch (error) {
     problem = `it is not valid JSON (${(error as Error).message})`;
   }
   const aside = await setAsideDamaged(path);
   log(`warning: ${path} could not be read: ${problem}. It was moved to ${aside} and the emulator started with no payments; nothing in it was deleted.`);
   return { version: 1, payments: [] };
+}
+
+/** An entry the lifecycle can resume: an object with a payment id and a known status. */
+function isStoredPayment(value: unknown): value is EmulatorPayment {
+  const payment = value as Partial<EmulatorPayment> | null;
+  return typeof payment === 'object' && payment !== null && typeof payment.paymentId === 'string' && isPaymentStatus(payment.status);
 }

@@ -1,7 +1,7 @@
 // The emulated payment lifecycle: CREATED -> PENDING -> final, auto mode, expiry, payer actions and control moves.
 
 import { randomInt, randomUUID } from 'node:crypto';
-import { FINAL_STATUSES, PAYMENT_STATUSES, isFinalStatus, isPaymentStatus, type PaymentStatus } from '../../shared/protocol.ts';
+import { FINAL_STATUSES, isFinalStatus, isPaymentStatus, type PaymentStatus } from '../../shared/protocol.ts';
 import { formatChisinauTime } from './chisinau-time.ts';
 import { EmulatorError } from './errors.ts';
 import type { EmulatorPayment, PaymentStore } from './payment-store.ts';
@@ -40,10 +40,7 @@ export interface PaymentBook {
   setOutcome(paymentId: string, status: unknown, source?: MoveSource): Promise<EmulatorPayment>;
   /** A button on the checkout page. Paying a non-MDL payment fails it. */
   act(paymentId: string, action: PayerAction): Promise<EmulatorPayment>;
-  /**
-   * Reschedules stored unfinished payments after a start; expires those overdue while stopped (no callback).
-   * Throws, naming the file, if a stored payment has a status the lifecycle does not know.
-   */
+  /** Reschedules stored unfinished payments after a start; expires those overdue while stopped (no callback). */
   resume(): Promise<void>;
   close(): void;
 }
@@ -191,9 +188,6 @@ export function createPaymentBook(options: PaymentBookOptions): PaymentBook {
       const now = new Date();
       let expired = 0;
       for (const payment of store.list()) {
-        if (!isPaymentStatus(payment.status)) {
-          throw new Error(`${store.path}: payment ${payment.paymentId} has status ${JSON.stringify(payment.status)}, which the emulator's lifecycle does not know (${PAYMENT_STATUSES.join(', ')}). Correct it, or move the file away to start with no emulator payments.`);
-        }
         if (isFinalStatus(payment.status)) continue;
         if (Date.parse(payment.expiresAt) <= now.getTime()) {
           move(payment, 'EXPIRED', 'stopped', now);
