@@ -32,6 +32,8 @@ describe('parseArgs', () => {
     [['--port=-1'], /^--port must be a number >= 0, got "-1"\.$/],
     [['--no-nope'], /^Unknown option --nope\. Run "miahook start --help" to see the options\.$/],
     [['-hx'], /^Unknown option "-hx"\. Options are written --name; run "miahook start --help"\.$/],
+    [['-hv'], /^Unknown option "-hv"\./],
+    [['verify', '-v'], /^Unknown option "-v"\. Options are written --name; run "miahook verify --help"\.$/],
     [['export', '--format', 'xml'], /^--format must be one of har, json; got "xml"\.$/],
     [['verify', 'x', '--port', '1'], /^--port does not apply to "miahook verify" \(it is for: start\)\.$/],
   ])('refuses %j with a message saying what to do', (argv, message) => {
@@ -41,6 +43,7 @@ describe('parseArgs', () => {
 
   it('reads -h, --, negated and repeated flags', () => {
     expect(parseArgs(['verify', '-h'])).toEqual({ command: 'verify', positionals: [], flags: { help: true } });
+    expect(parseArgs(['-v'])).toEqual({ command: 'start', positionals: [], flags: { version: true } });
     expect(parseArgs(['verify', '--', '--json', '-'])).toEqual({ command: 'verify', positionals: ['--json', '-'], flags: {} });
     expect(parseArgs(['--no-tunnel', '--emulator-auto=false', '--sandbox=true']).flags).toEqual({ tunnel: false, 'emulator-auto': false, sandbox: true });
     expect(parseArgs(['--allow-target', 'a.example', '--allow-target=b.example:8080']).flags).toEqual({ 'allow-target': 'a.example,b.example:8080' });
