@@ -98,7 +98,6 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     stack.defer(() => inspector.close());
     // The public side (--public-url, or a tunnel opened at the end): where callbacks and share links point.
     const publicAccess = createPublicAccess({ config, timings: options.tunnelTimings, ingressPort: ingress.port, probeId, log });
-    stack.defer(() => publicAccess.close());
     const baseUrl = () => publicAccess.url() ?? ingress.url;
     const callbackUrl = () => `${baseUrl()}/callback`;
 
@@ -223,6 +222,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       },
       onPassword: (url, password) => options.onTunnelOnline?.(url, password),
     });
+    stack.defer(() => publicAccess.close());
 
     return {
       token,
