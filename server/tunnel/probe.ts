@@ -2,6 +2,7 @@
 // Threat model: a dropped subdomain can be taken by someone else; a body we chose (e.g. a per-launch id) tells them apart.
 
 import { getText } from './http-get.ts';
+import { createTimeoutSignal } from './timeout-signal.ts';
 
 /** Resolves true only if the probe path answered through the public URL is ours; never rejects. */
 export type TunnelProbe = (publicUrl: string, signal?: AbortSignal) => Promise<boolean>;
@@ -18,7 +19,7 @@ export function createHttpProbe(options: HttpProbeOptions): TunnelProbe {
   const path = options.path.startsWith('/') ? options.path : `/${options.path}`;
   const maxBytes = Buffer.byteLength(options.expectBody) + 1024;
   return async (publicUrl, signal) => {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const timeout = createTimeoutSignal(options.timeoutMs);
     try {
       const answer = await getText(publicUrl.replace(/\/+$/, '') + path, {
         headers: { 'bypass-tunnel-reminder': '1' },

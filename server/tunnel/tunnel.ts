@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { TunnelState } from '../../shared/events.ts';
 import { checkTunnelSettings, openTunnel, TunnelConfigError, type OpenedTunnel } from './open-tunnel.ts';
 import type { TunnelProbe } from './probe.ts';
+import { createTimeoutSignal } from './timeout-signal.ts';
 import { watchTunnel } from './watch-tunnel.ts';
 
 export interface TunnelOptions {
@@ -66,7 +67,7 @@ export function startTunnel(options: TunnelOptions): TunnelController {
 
   /** Resolves true when the probe says yes within probeTimeoutMs; false on no, error, timeout or abort (even if the probe ignores its signal). */
   async function runProbe(publicUrl: string, signal: AbortSignal): Promise<boolean> {
-    const bounded = AbortSignal.any([signal, AbortSignal.timeout(probeTimeoutMs)]);
+    const bounded = AbortSignal.any([signal, createTimeoutSignal(probeTimeoutMs)]);
     if (bounded.aborted) return false;
     const stopped = new AbortController();
     const aborted = new Promise<boolean>((resolve) => bounded.addEventListener('abort', () => resolve(false), { once: true, signal: stopped.signal }));
@@ -79,7 +80,7 @@ export function startTunnel(options: TunnelOptions): TunnelController {
 
   /** One attempt: control request, first socket, first good probe, all within openTimeoutMs. */
   async function openWithDeadline(): Promise<OpenedTunnel> {
-    const deadline = AbortSignal.any([closedSignal, AbortSignal.timeout(openTimeoutMs)]);
+    const deadline = AbortSignal.any([closedSignal, createTimeoutSignal(openTimeoutMs)]);
     let stage = 'starting';
     try {
       const tunnel = await openTunnel({ host, subdomain: options.subdomain, localPort: options.localPort, signal: deadline, log, onStage: (s) => (stage = s) });

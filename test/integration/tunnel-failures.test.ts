@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TunnelState } from '../../shared/events.ts';
 import { createHttpProbe, startTunnel, type TunnelOptions } from '../../server/tunnel/index.ts';
 import { startFakeIngress, startRelay } from '../helpers/lt-relay.ts';
+import { collectGarbage } from '../helpers/collect-garbage.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const PROBE_PATH = '/__miahook/probe';
@@ -32,6 +33,9 @@ describe('tunnel failures', () => {
       onState: (state) => states.push(state),
     });
     expect(tunnel.state()).toEqual({ state: 'connecting', attempt: 1 });
+    // The 500 ms deadline must hold whatever the collector does (Node 20 holds AbortSignal.any's sources weakly).
+    await waitFor(() => relay.newCount >= 1);
+    collectGarbage();
 
     const reconnecting = await waitFor(() => states.find((s) => s.state === 'reconnecting'), { timeoutMs: 3000 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(490);
