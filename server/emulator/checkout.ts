@@ -1,7 +1,6 @@
 // The checkout page's behaviour (no Express): show a payment, mark it opened, apply the payer's button, pick the redirect.
 // Threat model: reachable by any local browser tab; outcomes need the unguessable paymentId and a same-origin form post.
 
-import QRCode from 'qrcode';
 import type { PayerAction, PaymentBook } from './payments.ts';
 import { EmulatorError } from './errors.ts';
 import { renderCheckoutPage, renderMessagePage } from './checkout-page.ts';
@@ -30,6 +29,8 @@ export async function showCheckout(context: CheckoutContext, paymentId: unknown)
   if (!context.book.get(paymentId)) return notFound(paymentId);
   await context.book.open(paymentId);
   const payment = context.book.get(paymentId)!;
+  // Loaded on the first checkout page: most runs never open one, and it costs memory at start.
+  const { default: QRCode } = await import('qrcode');
   const qrSvg = await QRCode.toString(context.checkoutUrl(paymentId), { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
   return { status: 200, html: renderCheckoutPage({ payment, qrSvg, autoPay: context.autoPay, speed: context.speed }) };
 }

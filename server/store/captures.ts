@@ -119,8 +119,8 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
   }, loaded);
 
   /**
-   * After a checkpoint: deletes blob files nothing refers to, and moves the captures out of one file that is more
-   * than half dead (so the bytes on disk stay within twice the bytes kept, whatever the eviction order).
+   * After a checkpoint: deletes blob files nothing refers to, and compacts mostly dead ones when the dead bytes grow
+   * (so the bytes on disk stay within twice the bytes kept, whatever the eviction order).
    */
   async function tidyBlobFiles(): Promise<void> {
     for (const file of [...blobs.sizes.keys()]) {
@@ -130,7 +130,7 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
       }
     }
     if (closing) return;
-    const mostlyDead = new Set([...blobs.sizes].filter(([file, size]) => file !== blobs.current && (liveByFile.get(file)?.bytes ?? 0) * 2 < size).map(([file]) => file));
+    const mostlyDead = chooseFilesToCompact();
     if (mostlyDead.size === 0) return;
     // One pass over the index finds who still lives in them (rare: files usually die whole, oldest first).
     const movers: string[] = [];
@@ -143,6 +143,25 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
         liveByFile.delete(file);
       }
     }
+  }
+
+  /**
+   * Files to copy the live captures out of, most dead first: none while the sealed files hold at most 1.5x the bytes
+   * they keep (oldest-first eviction empties files whole, so copying would only rewrite what is about to go);
+   * beyond it, enough of the files more than half dead to come back under it.
+   */
+  function chooseFilesToCompact(): Set<number> {
+    const sealed = [...blobs.sizes].filter(([file]) => file !== blobs.current).map(([file, size]) => ({ file, size, live: liveByFile.get(file)?.bytes ?? 0 }));
+    let onDisk = sealed.reduce((sum, item) => sum + item.size, 0);
+    const live = sealed.reduce((sum, item) => sum + item.live, 0);
+    const chosen = new Set<number>();
+    if (onDisk <= 1.5 * live) return chosen;
+    for (const item of sealed.filter((entry) => entry.live * 2 < entry.size).sort((a, b) => a.live / a.size - b.live / b.size)) {
+      if (onDisk <= 1.25 * live) break;
+      chosen.add(item.file);
+      onDisk -= item.size - item.live;
+    }
+    return chosen;
   }
 
   async function moveBlob(id: string): Promise<void> {
