@@ -54,30 +54,33 @@ for (let i = 0; i < 16; i++) void loop();
 `;
 }
 
+/** Starts the child and follows what it says: acknowledged captures and deliveries, deletes asked for and done. */
+async function startChild(dataDir: string, name: string, keep?: number) {
+  const script = join(dataDir, '..', `${Date.now()}-${process.pid}-${name}.mts`);
+  await writeFile(script, childScript(dataDir, keep));
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const said = { child, acked: new Map<string, number>(), deliveries: new Map<string, string>(), deleting: new Set<string>(), deleted: new Set<string>() };
+  let pending = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      const [word, id, extra] = line.split(' ') as [string, string, string];
+      if (word === 'ack') said.acked.set(id, Number(extra));
+      else if (word === 'dack') said.deliveries.set(id, extra);
+      else if (word === 'deleting') said.deleting.add(id);
+      else if (word === 'deleted') said.deleted.add(id);
+    }
+  });
+  return said;
+}
+
 describe('store under kill -9', () => {
   it('loses nothing acknowledged when the process is killed mid-burst, and never reuses a seq', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'miahook-store-kill-'));
-    const script = join(dataDir, '..', `${Date.now()}-${process.pid}-store-kill.mts`);
-    await writeFile(script, childScript(dataDir));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked = new Map<string, number>();
-    const deliveries = new Map<string, string>();
-    const deleting = new Set<string>();
-    const deleted = new Set<string>();
+    const { child, acked, deliveries, deleting, deleted } = await startChild(dataDir, 'store-kill');
     let stderr = '';
-    let pending = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const [word, id, extra] = line.split(' ') as [string, string, string];
-        if (word === 'ack') acked.set(id, Number(extra));
-        else if (word === 'dack') deliveries.set(id, extra);
-        else if (word === 'deleting') deleting.add(id);
-        else if (word === 'deleted') deleted.add(id);
-      }
-    });
     const exited = once(child, 'exit');
     try {
       const checkpointed = () => readdirSync(join(dataDir, 'captures')).some((name) => /^\d+\.json$/.test(name));
@@ -132,21 +135,7 @@ describe('store under kill -9', () => {
   it('loses nothing acknowledged when killed during a burst into a full store (retention evicting on every append)', async () => {
     const keep = 400;
     const dataDir = await mkdtemp(join(tmpdir(), 'miahook-store-kill-full-'));
-    const script = join(dataDir, '..', `${Date.now()}-${process.pid}-store-kill-full.mts`);
-    await writeFile(script, childScript(dataDir, keep));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked = new Map<string, number>();
-    const deleting = new Set<string>();
-    let pending = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const [word, id, extra] = line.split(' ') as [string, string, string];
-        if (word === 'ack') acked.set(id, Number(extra));
-        else if (word === 'deleting') deleting.add(id);
-      }
-    });
+    const { child, acked, deleting } = await startChild(dataDir, 'store-kill-full', keep);
     const exited = once(child, 'exit');
     try {
       await waitFor(() => acked.size >= 4 * keep || child.exitCode !== null, { timeoutMs: 20_000 });
