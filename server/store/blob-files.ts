@@ -38,6 +38,8 @@ export class BlobFiles {
   #current: number;
   #queue: Pending[] = [];
   #running = false;
+  /** The write loop while it runs (close() waits for it). */
+  #writing: Promise<void> = Promise.resolve();
   #handle: { file: number; handle: FileHandle } | null = null;
   #failed = new Set<number>();
 
@@ -87,7 +89,7 @@ export class BlobFiles {
     const written = new Promise<void>((resolve, reject) => this.#queue.push({ ref, bytes, resolve, reject }));
     if (!this.#running) {
       this.#running = true;
-      queueMicrotask(() => void this.#run());
+      this.#writing = Promise.resolve().then(() => this.#run());
     }
     return { ref, written };
   }
@@ -109,9 +111,13 @@ export class BlobFiles {
     }
   }
 
-  /** Deletes a file nothing refers to any more (never the one being written). */
+  /** Deletes a file nothing refers to any more (never the one being written, nor one with writes queued). */
   async remove(file: number): Promise<void> {
-    if (file === this.#current) return;
+    if (file === this.#current || this.#queue.some((pending) => pending.ref.file === file)) return;
+    if (this.#handle?.file === file && !this.#running) {
+      await this.#handle.handle.close().catch(() => {});
+      this.#handle = null;
+    }
     await removeFile(this.#path(file));
     this.#sizes.delete(file);
     this.#failed.delete(file);
@@ -119,7 +125,7 @@ export class BlobFiles {
 
   /** Waits for every append made so far, then closes the open file. */
   async close(): Promise<void> {
-    while (this.#running || this.#queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    await this.#writing;
     await this.#handle?.handle.close().catch(() => {});
     this.#handle = null;
   }

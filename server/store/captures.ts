@@ -80,6 +80,21 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
   const channelCounts = new Map<string, number>();
   /** Per blob file: bytes still referred to. */
   const liveByFile = new Map<number, { bytes: number }>();
+  /**
+   * Per blob file: appends whose index entry is not in memory yet (bytes being written, or written and waiting for
+   * the journal line). Such a file is neither deleted nor compacted, though nothing in memory refers to it yet.
+   */
+  const unsettled = new Map<number, number>();
+  const appendBlob = (bytes: Buffer) => {
+    const { ref, written } = blobs.append(bytes);
+    unsettled.set(ref.file, (unsettled.get(ref.file) ?? 0) + 1);
+    const settle = () => {
+      const left = (unsettled.get(ref.file) ?? 1) - 1;
+      if (left > 0) unsettled.set(ref.file, left);
+      else unsettled.delete(ref.file);
+    };
+    return { ref, written, settle };
+  };
   let storedBytes = 0;
   const intern = createInterner();
   let closing = false;
@@ -124,7 +139,7 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
    */
   async function tidyBlobFiles(): Promise<void> {
     for (const file of [...blobs.sizes.keys()]) {
-      if (file !== blobs.current && (liveByFile.get(file)?.bytes ?? 0) === 0) {
+      if (file !== blobs.current && !unsettled.has(file) && (liveByFile.get(file)?.bytes ?? 0) === 0) {
         await blobs.remove(file);
         liveByFile.delete(file);
       }
@@ -138,7 +153,7 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
     // The journal lines naming the new places are written before a file goes, so a crash finds every capture.
     for (const id of movers) await moveBlob(id);
     for (const file of mostlyDead) {
-      if ((liveByFile.get(file)?.bytes ?? 0) === 0 && !closing) {
+      if ((liveByFile.get(file)?.bytes ?? 0) === 0 && !unsettled.has(file) && !closing) {
         await blobs.remove(file);
         liveByFile.delete(file);
       }
@@ -151,7 +166,7 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
    * beyond it, enough of the files more than half dead to come back under it.
    */
   function chooseFilesToCompact(): Set<number> {
-    const sealed = [...blobs.sizes].filter(([file]) => file !== blobs.current).map(([file, size]) => ({ file, size, live: liveByFile.get(file)?.bytes ?? 0 }));
+    const sealed = [...blobs.sizes].filter(([file]) => file !== blobs.current && !unsettled.has(file)).map(([file, size]) => ({ file, size, live: liveByFile.get(file)?.bytes ?? 0 }));
     let onDisk = sealed.reduce((sum, item) => sum + item.size, 0);
     const live = sealed.reduce((sum, item) => sum + item.live, 0);
     const chosen = new Set<number>();
@@ -168,9 +183,13 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
     const capture = collection.get(id);
     if (!capture) return;
     const bytes = await blobs.read(capture.blob);
-    const { ref, written } = blobs.append(bytes);
-    await written;
-    await collection.update(id, (current) => ({ ...current, blob: { ...ref, headerBytes: current.blob.headerBytes } }));
+    const { ref, written, settle } = appendBlob(bytes);
+    try {
+      await written;
+      await collection.update(id, (current) => ({ ...current, blob: { ...ref, headerBytes: current.blob.headerBytes } }));
+    } finally {
+      settle();
+    }
   }
 
   const requireBytes = async (id: string) => {
@@ -182,12 +201,16 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
     async append(draft) {
       const { body, headers, verification, ...rest } = draft;
       const headerText = Buffer.from(JSON.stringify(headers), 'utf8');
-      const { ref, written } = blobs.append(Buffer.concat([headerText, body]));
-      await written;
-      // Through JSON and back: the summary's strings are slices of the body's text, and a slice keeps the whole text alive.
-      const info = JSON.parse(JSON.stringify({ ...rest, verification: toStoredVerdict(verification) })) as CaptureInfo;
-      const stored = await collection.append({ ...info, blob: { ...ref, headerBytes: headerText.length } });
-      return toInfo(stored);
+      const { ref, written, settle } = appendBlob(Buffer.concat([headerText, body]));
+      try {
+        await written;
+        // Through JSON and back: the summary's strings are slices of the body's text, and a slice keeps the whole text alive.
+        const info = JSON.parse(JSON.stringify({ ...rest, verification: toStoredVerdict(verification) })) as CaptureInfo;
+        const stored = await collection.append({ ...info, blob: { ...ref, headerBytes: headerText.length } });
+        return toInfo(stored);
+      } finally {
+        settle();
+      }
     },
     get(id) {
       const capture = collection.get(id);

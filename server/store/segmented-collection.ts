@@ -177,10 +177,12 @@ export class SegmentedCollection<T extends SeqRecord> {
       });
     } catch (error) {
       this.#pending.delete(record.id);
-      this.#planned.count -= 1 - victims.length;
-      this.#planned.bytes -= size - victims.reduce((sum, victim) => sum + this.#sizeOf(victim), 0);
       for (const victim of victims) this.#doomed.delete(victim.id);
-      this.#queues.rebuild([...this.#order.ascending(0), ...this.#pending.values()].sort((a, b) => a.seq - b.seq));
+      // Rare (a failed write): counted again from what is there, since a later append may have chosen this one.
+      const living = [...this.#order.ascending(0), ...this.#pending.values()].sort((a, b) => a.seq - b.seq);
+      this.#queues.rebuild(living);
+      const planned = living.filter((entry) => !this.#doomed.has(entry.id));
+      this.#planned = { count: planned.length, bytes: planned.reduce((sum, entry) => sum + this.#sizeOf(entry), 0) };
       throw error;
     } finally {
       if (segment === this.#open) this.#openPending -= 1;
@@ -230,7 +232,7 @@ export class SegmentedCollection<T extends SeqRecord> {
 
   /** Waits for a checkpoint of every change made so far (segments written, journal files deleted). */
   checkpoint(): Promise<void> {
-    return this.#checkpoints.runNow();
+    return this.close();
   }
 
   #sizeOf(record: T): number {

@@ -80,6 +80,23 @@ describe('retention', () => {
     expect(store.captures.count()).toBe(30);
   });
 
+  it('never deletes a blob file whose captures are still being appended (each body rolls a file, checkpoints run meanwhile)', async () => {
+    const { store, dataDir } = await open({ keep: 100_000, blobFileBytes: 4_000, checkpointDelayMs: 1 });
+    const acked: string[] = [];
+    for (let round = 0; round < 60; round++) {
+      const appends = Array.from({ length: 4 }, (_, i) => store.captures.append(draft(`r${round}-${i}`, 'valid', 5_000)).then((capture) => acked.push(capture.id)));
+      await Promise.all([...appends, store.captures.checkpoint()]);
+    }
+    const unreadable: string[] = [];
+    for (const id of acked) if ((await store.captures.readBody(id).catch(() => undefined))?.length !== 5_000) unreadable.push(id);
+    expect(unreadable).toEqual([]);
+    await store.close();
+    opened.splice(opened.indexOf(store), 1);
+    const reopened = await open({ keep: 100_000 }, dataDir);
+    expect(reopened.store.recovery.lost).toBe(0);
+    expect(reopened.store.captures.count()).toBe(acked.length);
+  });
+
   it('keeps the same order across a restart (evictions are in the journal)', async () => {
     const { store, dataDir } = await open({ keep: 3, checkpointDelayMs: 60_000 });
     for (const [id, verdict] of [['g1', 'valid'], ['j1', 'invalid'], ['g2', 'valid'], ['g3', 'valid']] as const) await store.captures.append(draft(id, verdict));
