@@ -57,7 +57,7 @@ export interface CaptureCollectionOptions extends DeliveryCollectionOptions {
 }
 
 /** Body bytes searched per capture: callbacks are about 1 KB. */
-export const SEARCHED_BODY_BYTES = 32 * 1024;
+const SEARCHED_BODY_BYTES = 32 * 1024;
 
 function isStoredCapture(value: unknown): value is StoredCapture {
   const capture = value as StoredCapture;

@@ -1,6 +1,6 @@
 // The durable store under the data dir: captures, deliveries and payments; appends acknowledged by a journal, segment files by lowdb.
 
-import { chmod, mkdir } from 'node:fs/promises';
+import { ensurePrivateDir } from '../data-dir/private-files.ts';
 import type { Capture, CaptureInfo, Delivery, DeliveryKind, PaymentRecord } from '../../shared/records.ts';
 import type { CapturePage, CaptureQuery } from './capture-query.ts';
 import { openCaptures, type CaptureDraft, type CaptureStore } from './captures.ts';
@@ -30,7 +30,7 @@ export interface StoreOptions {
   maxBodyBytes?: number;
   /** Blob files (capture bytes) take no more appends beyond this size. Default 16 MiB. */
   blobFileBytes?: number;
-  /** Records per segment file. Default 200. */
+  /** Records per segment file. Default 50. */
   segmentSize?: number;
   /** Warnings (a corrupt file moved aside, a torn journal line ignored, a failed checkpoint). */
   log?: (line: string) => void;
@@ -66,8 +66,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const segmentSize = positiveInteger(options.segmentSize ?? DEFAULT_SEGMENT_SIZE, 'segmentSize');
   const checkpointDelayMs = nonNegative(options.checkpointDelayMs ?? DEFAULT_CHECKPOINT_DELAY_MS, 'checkpointDelayMs');
   const log = options.log ?? ((line: string) => console.warn(line));
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  await chmod(options.dataDir, 0o700);
+  await ensurePrivateDir(options.dataDir);
   const { meta, loaded, salvagedMaxSeq } = await MetaFile.open(options.dataDir, log);
   // A damaged meta.json: the seqs its text still shows must not be handed out again.
   for (const collection of [loaded.captures, loaded.deliveries]) collection.lastSeq = Math.max(collection.lastSeq, salvagedMaxSeq);

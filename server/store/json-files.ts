@@ -1,24 +1,22 @@
 // Reads and writes the store's JSON files through lowdb (owner-only files), and moves a corrupt one aside instead of replacing it.
 
-import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, readFile, unlink } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
+import { setAsideDamaged, writePrivateFile } from '../data-dir/private-files.ts';
 
 export type Log = (line: string) => void;
 
 /**
  * lowdb's adapter for the store's files: the text is written to a temp file created 0600 and renamed into place
- * (atomic for a crash, as lowdb's own TextFile; steno cannot set a file mode). Writes of one file never overlap:
- * every caller goes through a CoalescingWriter.
+ * (writePrivateFile: atomic for a crash, as lowdb's own TextFile; steno cannot set a file mode). Writes of one
+ * file never overlap: every caller goes through a CoalescingWriter.
  */
 export class PrivateJsonFile<T> implements Adapter<T> {
   readonly #path: string;
-  readonly #tmp: string;
   readonly #stringify: (data: T) => string;
 
   constructor(path: string, stringify: (data: T) => string = (data) => JSON.stringify(data)) {
     this.#path = path;
-    this.#tmp = join(dirname(path), `.${basename(path)}.tmp`);
     this.#stringify = stringify;
   }
 
@@ -31,9 +29,8 @@ export class PrivateJsonFile<T> implements Adapter<T> {
     }
   }
 
-  async write(data: T): Promise<void> {
-    await writeFile(this.#tmp, this.#stringify(data), { encoding: 'utf8', mode: 0o600 });
-    await rename(this.#tmp, this.#path);
+  write(data: T): Promise<void> {
+    return writePrivateFile(this.#path, this.#stringify(data));
   }
 }
 
@@ -77,12 +74,8 @@ export async function removeFile(path: string): Promise<void> {
   }
 }
 
-/** Moves a damaged file to `<path>.corrupt-<timestamp>` and returns the new path. */
-export async function setAside(path: string): Promise<string> {
-  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  await rename(path, aside);
-  return aside;
-}
+/** Moves a damaged file to `<path>.corrupt-<timestamp>` and returns the new path (one naming for every file miahook keeps). */
+export const setAside = setAsideDamaged;
 
 /** fdatasync of a file already written (and renamed into place). */
 export async function syncFile(path: string): Promise<void> {

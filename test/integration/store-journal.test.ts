@@ -214,7 +214,7 @@ describe('store journal', () => {
     await store.close();
     store = await open({ checkpointDelayMs: 10 });
     // A folder where lowdb writes the segment's temp file: its write fails.
-    const blocker = join(dataDir, 'captures', '.000001.json.tmp');
+    const blocker = join(dataDir, 'captures', `000001.json.${process.pid}.tmp`); // the temp name writePrivateFile uses
     await mkdir(join(blocker, 'inside'), { recursive: true });
     await store.captures.append(draft('f1'));
     await waitFor(() => warnings.length > 0);

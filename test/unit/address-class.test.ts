@@ -1,3 +1,5 @@
+// Address classes on ipaddr.js: loopback, link-local and metadata in every written form (mapped, 6to4, Teredo), and who a sender is.
+
 import { describe, expect, it } from 'vitest';
 import { classifyAddress, isLoopbackAddress, unmapAddress } from '../../server/net/address-class.ts';
 import { identifySender } from '../../server/capture/identify-sender.ts';
