@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StatusResponse } from '../../shared/api.ts';
 import type { TunnelState } from '../../shared/events.ts';
+import type { Delivery } from '../../shared/records.ts';
 import { startIngress } from '../capture/ingress-server.ts';
 import { createCaptureRecorder, judgeBody } from '../capture/record-capture.ts';
 import { createCheckService } from '../check/run-check.ts';
@@ -81,6 +82,8 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     const probeId = randomBytes(16).toString('hex');
     /** What stored deliveries must never hold; the emulator's secretKey joins once the emulator has read it. */
     const secrets = [token, ...(config.sandbox ? [config.sandbox.secretKey] : [])];
+    /** The one way deliveries are stored: credential headers and known secrets taken out first. */
+    const appendDelivery = (draft: Omit<Delivery, 'seq'>) => store.deliveries.append(redactDelivery(draft, secrets));
 
     // The listeners: open now, so their URLs are known; they answer once serve() is called below.
     const ingress = await startIngress({
@@ -103,7 +106,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
 
     // The backend (the emulator's default callback URL is ours too).
     const links = createDeliveryLinks({
-      appendDelivery: (draft) => store.deliveries.append(redactDelivery(draft, secrets)),
+      appendDelivery,
       onStored: (delivery) => emit({ type: 'delivery', delivery }),
       log,
     });
@@ -125,7 +128,7 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
       emit,
       ...(backend.mode === 'emulator' ? { simulate: (paymentId: string, status: Parameters<EmulatorHandle['setOutcome']>[1]) => backend.emulator.setOutcome(paymentId, status) } : {}),
     });
-    const replay = createReplayService({ store, emit, configuredAppUrl: config.forwardTo, allowHosts: config.allowTargets, signText: backend.signText, listKeys: backend.listKeys, log, secrets: () => secrets });
+    const replay = createReplayService({ store, appendDelivery, emit, configuredAppUrl: config.forwardTo, allowHosts: config.allowTargets, signText: backend.signText, listKeys: backend.listKeys, log });
     const record = createCaptureRecorder({
       appendCapture: (draft) => store.captures.append(draft),
       findPayment: (paymentId) => store.payments.get(paymentId),
@@ -164,18 +167,17 @@ export async function startMiahook(config: Config, options: StartOptions): Promi
     };
     const model = buildInspectorModel({
       store, payments, bus, emulator: backend.emulator, emulatorKey: backend.emulatorKey, status, replay,
-      exports: createExportService({ store, version: VERSION, judge: (body) => judgeBody(body, { listKeys: backend.listKeys, findPayment: (paymentId) => store.payments.get(paymentId) }) }),
+      exports: createExportService({ store, appendDelivery, version: VERSION, judge: (body) => judgeBody(body, { listKeys: backend.listKeys, findPayment: (paymentId) => store.payments.get(paymentId) }) }),
       pollOpenPayments: () => reconciler.pollOpen(),
       createShare: (ttlSeconds, captureId) => sharing.create(ttlSeconds, captureId),
       revokeShares: () => sharing.revokeAll(),
       check: createCheckService({
         emulator: backend.emulator,
-        appendDelivery: (draft) => store.deliveries.append(draft),
+        appendDelivery,
         emit,
         forwardTo: config.forwardTo,
         allowTargets: config.allowTargets,
         log,
-        secrets: () => secrets,
       }),
     });
 

@@ -11,7 +11,6 @@ import type { Delivery, HeaderPair } from '../../shared/records.ts';
 import { HttpError } from '../http/http-error.ts';
 import { sendRequest, type SentRequest } from '../replay/send-request.ts';
 import { checkTarget, type Resolver, type TargetPolicy } from '../http/outbound/target-policy.ts';
-import { redactDelivery } from '../security/redact-delivery.ts';
 import { readPublicKey } from '../signature/keys.ts';
 import { signString } from '../signature/rsa.ts';
 import { verifyCallback } from '../signature/verify.ts';
@@ -33,8 +32,6 @@ export interface CheckServiceDeps {
   log?: (line: string) => void;
   /** Resolver for hostnames (tests); the system one by default. */
   resolve?: Resolver;
-  /** Secrets to take out of stored deliveries (credential headers are always redacted). */
-  secrets?: () => readonly string[];
 }
 
 export interface CheckService {
@@ -49,13 +46,13 @@ export function createCheckService(deps: CheckServiceDeps): CheckService {
   async function send(plan: CasePlan, body: Buffer, target: string, paymentId: string, limits: Limits): Promise<{ sent: SentRequest; deliveryId: string | null }> {
     const sent = await sendRequest({ target, method: 'POST', headers: HEADERS, body, policy, timeoutMs: limits.failMs, ...(deps.resolve ? { resolve: deps.resolve } : {}) });
     try {
-      const delivery = await deps.appendDelivery(redactDelivery({
+      const delivery = await deps.appendDelivery({
         ...sent,
         id: `dlv_${Date.now().toString(36)}${randomBytes(4).toString('hex')}`,
         kind: 'check',
         paymentId,
         request: { ...sent.request, preset: `check:${plan.id}`, verification: verifyCallback(body, [emulatorKey]) },
-      }, deps.secrets?.() ?? []));
+      });
       deps.emit({ type: 'delivery', delivery });
       return { sent, deliveryId: delivery.id };
     } catch (error) {

@@ -23,6 +23,8 @@ export interface ImportResult {
 
 export interface ExportDeps {
   store: Store;
+  /** Stores a delivery (redacting credentials and secrets: an imported file is someone else's). */
+  appendDelivery: (draft: Omit<Delivery, 'seq'>) => Promise<Delivery>;
   version: string;
   /** The verdict and summary of a body under the keys in use now: an imported file's own are never trusted. */
   judge: (body: Buffer) => Pick<Capture, 'verification' | 'summary' | 'payment'>;
@@ -68,7 +70,7 @@ export function createExportService(deps: ExportDeps) {
       });
       const inFile = new Set(parsed.captures.map((capture) => capture.id));
       const missing = parsed.deliveries.filter((delivery) => delivery.captureId && inFile.has(delivery.captureId) && store.captures.get(delivery.captureId) && !store.deliveries.has(delivery.id));
-      await inBatches(missing, ({ seq: _seq, ...draft }) => store.deliveries.append(draft));
+      await inBatches(missing, ({ seq: _seq, ...draft }) => deps.appendDelivery(draft));
       return { imported: fresh.length, skipped: parsed.captures.length - fresh.length, deliveries: missing.length, evicted };
     },
   };

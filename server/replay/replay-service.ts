@@ -6,7 +6,6 @@ import type { ReplayRequest } from '../../shared/api.ts';
 import type { DomainEvent } from '../../shared/events.ts';
 import type { Capture, CaptureInfo, Delivery, DeliveryKind, HeaderPair } from '../../shared/records.ts';
 import { HttpError } from '../http/http-error.ts';
-import { redactDelivery } from '../security/redact-delivery.ts';
 import type { LabelledKey } from '../signature/keys.ts';
 import { verifyCallback } from '../signature/verify.ts';
 import type { Store } from '../store/index.ts';
@@ -25,8 +24,8 @@ export interface ReplayServiceDeps {
   listKeys: () => readonly LabelledKey[];
   timeoutMs?: number;
   log?: (line: string) => void;
-  /** Secrets to take out of stored deliveries (credential headers are always redacted). */
-  secrets?: () => readonly string[];
+  /** Stores a delivery (the composition root's, which redacts credentials and secrets first). */
+  appendDelivery: (draft: Omit<Delivery, 'seq'>) => Promise<Delivery>;
 }
 
 export type ReplayService = ReturnType<typeof createReplayService>;
@@ -37,14 +36,14 @@ export function createReplayService(deps: ReplayServiceDeps) {
 
   async function deliver(kind: DeliveryKind, capture: CaptureInfo, target: string, body: Buffer, headers: readonly HeaderPair[], extra: Partial<Delivery['request']>): Promise<Delivery> {
     const sent: SentRequest = await sendRequest({ target, method: capture.method, headers, body, policy, timeoutMs: deps.timeoutMs });
-    const delivery = await deps.store.deliveries.append(redactDelivery({
+    const delivery = await deps.appendDelivery({
       ...sent,
       id: `dlv_${Date.now().toString(36)}${randomBytes(4).toString('hex')}`,
       kind,
       captureId: capture.id,
       ...(capture.summary.paymentId ? { paymentId: capture.summary.paymentId } : {}),
       request: { ...sent.request, ...extra },
-    }, deps.secrets?.() ?? []));
+    });
     deps.emit({ type: 'delivery', delivery });
     return delivery;
   }

@@ -116,6 +116,14 @@ describe('import', () => {
     expect(instance.store.captures.count()).toBe(0);
   });
 
+  it('redacts credentials in imported deliveries, as in its own', async () => {
+    const instance = await start();
+    const withSecret = { ...delivery('dlv_s', 1, 'cap_s') as Record<string, unknown>, request: { method: 'POST', headers: [['Authorization', 'Bearer teammate-secret-token']], bodyBase64: '' } };
+    await json(await importFile(instance, exportFile([capture('cap_s', 1, '{}')], [withSecret])));
+    const detail = await json<CaptureDetail>(await instance.api('/api/captures/cap_s'));
+    expect(detail.deliveries[0]!.request.headers).toEqual([['Authorization', '[redacted]']]);
+  });
+
   it('judges imported bodies again: a verdict written in the file is never trusted', async () => {
     const instance = await start();
     await json(await importFile(instance, exportFile([capture('cap_forged', 1, forged, 'valid')])));
