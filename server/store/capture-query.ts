@@ -30,34 +30,43 @@ export function makeCaptureFilter(query: CaptureQuery): ((capture: CaptureInfo) 
   const status = query.status?.toLowerCase();
   const channel = query.channel === undefined ? undefined : query.channel === '' ? null : query.channel;
   if (status === undefined && channel === undefined && query.verdict === undefined) return null;
+  // Statuses repeat (SUCCESS, PENDING...): lowercase each distinct one once, not once per capture.
+  const lowered = new Map<string, string>();
+  const lower = (text: string) => lowered.get(text) ?? lowered.set(text, text.toLowerCase()).get(text)!;
   return (capture) =>
     (channel === undefined || capture.channel === channel) &&
     (query.verdict === undefined || capture.verification.verdict === query.verdict) &&
-    (status === undefined || capture.summary.status?.toLowerCase() === status);
+    (status === undefined || (capture.summary.status !== undefined && lower(capture.summary.status) === status));
 }
 
-/**
- * A page, newest first, from `newestFirst` (records newest first): without a filter it reads the page and one
- * more record; with one it reads every record, since `total` counts every match (cursor and limit aside).
- */
-export function pageCaptures<T extends CaptureInfo>(newestFirst: Iterable<T>, before: number | undefined, limit: number, filter: ((capture: T) => boolean) | null, toItem: (record: T) => CaptureInfo, size: number): CapturePage {
+/** The newest page without filters: `newestFirst` starts below the cursor; reads the page and one more record. */
+export function pageCaptures<T extends CaptureInfo>(newestFirst: Iterable<T>, limit: number, toItem: (record: T) => CaptureInfo, size: number): CapturePage {
   const items: CaptureInfo[] = [];
   let nextBefore: number | null = null;
-  let total = 0;
-  let last: T | undefined;
   for (const capture of newestFirst) {
-    if (filter && !filter(capture)) continue;
-    total++;
-    if (before !== undefined && capture.seq >= before) continue;
-    if (items.length < limit) {
-      items.push(toItem(capture));
-      last = capture;
-      continue;
+    if (items.length === limit) {
+      nextBefore = items.at(-1)!.seq;
+      break;
     }
-    nextBefore ??= last!.seq;
-    if (!filter) break;
+    items.push(toItem(capture));
   }
-  return { items, nextBefore, total: filter ? total : size };
+  return { items, nextBefore, total: size };
+}
+
+/** A page, newest first, of `matched` (every match, oldest first): `total` is all of them, the cursor and limit aside. */
+export function pageMatches<T extends CaptureInfo>(matched: readonly T[], before: number | undefined, limit: number, toItem: (record: T) => CaptureInfo): CapturePage {
+  let end = matched.length;
+  if (before !== undefined) {
+    let low = 0;
+    while (low < end) {
+      const middle = (low + end) >>> 1;
+      if (matched[middle]!.seq < before) low = middle + 1;
+      else end = middle;
+    }
+  }
+  const start = Math.max(0, end - limit);
+  const items = matched.slice(start, end).reverse().map(toItem);
+  return { items, nextBefore: start > 0 && items.length > 0 ? items.at(-1)!.seq : null, total: matched.length };
 }
 
 export function clampLimit(limit: number | undefined): number {

@@ -5,7 +5,7 @@ import type { Capture, CaptureInfo, HeaderPair } from '../../shared/records.ts';
 import type { StoredVerdict, Verdict } from '../../shared/verdict.ts';
 import { completeVerdict } from '../signature/complete-verdict.ts';
 import { BlobFiles, type BlobRef } from './blob-files.ts';
-import { clampLimit, makeCaptureFilter, pageCaptures, type CapturePage, type CaptureQuery } from './capture-query.ts';
+import { clampLimit, makeCaptureFilter, pageCaptures, pageMatches, type CapturePage, type CaptureQuery } from './capture-query.ts';
 import type { DeliveryCollectionOptions } from './deliveries.ts';
 import type { CollectionMeta } from './meta-file.ts';
 import { createInterner } from './intern-strings.ts';
@@ -237,10 +237,11 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
       const limit = clampLimit(query.limit);
       const filter = makeCaptureFilter(query);
       const q = query.q?.trim().toLowerCase() || undefined;
-      if (!q && !filter) return pageCaptures(collection.descending(query.before), undefined, limit, null, toInfo, collection.size);
-      if (!q) return pageCaptures(collection.descending(), query.before, limit, filter, toInfo, collection.size);
-      const bodyMatches = await searchBodies(collection.descending(), q, filter);
-      return pageCaptures(collection.descending(), query.before, limit, (capture) => bodyMatches.has(capture.id), toInfo, collection.size);
+      if (!q && !filter) return pageCaptures(collection.descending(query.before), limit, toInfo, collection.size);
+      // A filter or a search looks at every capture: over a snapshot, in slices, so the ingress is never held for long.
+      const matching = await filterInSlices(collection.snapshot(), filter);
+      const found = q ? await searchBodies(matching, q) : null;
+      return pageMatches(found ? matching.filter((capture) => found.has(capture.id)) : matching, query.before, limit, toInfo);
     },
     since(seq, limit = Number.MAX_SAFE_INTEGER) {
       const items: CaptureInfo[] = [];
@@ -268,22 +269,29 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
     checkpoint: () => collection.checkpoint(),
   };
 
-  /** Ids of captures (passing `filter`) whose metadata or first body bytes contain `q`; reads bodies, yielding between them. */
-  async function searchBodies(records: Iterable<StoredCapture>, q: string, filter: ((capture: CaptureInfo) => boolean) | null): Promise<Set<string>> {
+  /**
+   * Ids of captures (passing `filter`) whose metadata or first body bytes contain `q`. Bodies are read one blob file at
+   * a time (the span holding the candidates: one read, not one per capture), yielding to the event loop between files.
+   */
+  async function searchBodies(records: readonly StoredCapture[], q: string): Promise<Set<string>> {
     const matches = new Set<string>();
-    let sinceYield = 0;
-    for (const capture of records) {
-      if (filter && !filter(capture)) continue;
-      if (metadataText(capture).includes(q)) {
-        matches.add(capture.id);
-        continue;
+    const byFile = new Map<number, StoredCapture[]>();
+    for (const [index, capture] of records.entries()) {
+      if (index % SLICE === SLICE - 1) await yieldToLoop();
+      if (metadataText(capture).includes(q)) matches.add(capture.id);
+      else if (byFile.has(capture.blob.file)) byFile.get(capture.blob.file)!.push(capture);
+      else byFile.set(capture.blob.file, [capture]);
+    }
+    for (const [file, candidates] of byFile) {
+      const start = Math.min(...candidates.map((capture) => capture.blob.offset));
+      const end = Math.max(...candidates.map((capture) => capture.blob.offset + capture.blob.length));
+      const span = await blobs.read({ file, offset: start, length: end - start }).catch(() => null);
+      for (const capture of candidates) {
+        const from = capture.blob.offset - start + capture.blob.headerBytes;
+        const body = span?.subarray(from, Math.min(from + SEARCHED_BODY_BYTES, capture.blob.offset - start + capture.blob.length));
+        if (body?.toString('utf8').toLowerCase().includes(q)) matches.add(capture.id);
       }
-      const body = await blobs.read(capture.blob, capture.blob.headerBytes, capture.blob.headerBytes + SEARCHED_BODY_BYTES).catch(() => Buffer.alloc(0));
-      if (body.toString('utf8').toLowerCase().includes(q)) matches.add(capture.id);
-      if (++sinceYield >= 256) {
-        sinceYield = 0;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      await yieldToLoop();
     }
     return matches;
   }
@@ -296,6 +304,22 @@ export async function openCaptures(options: CaptureCollectionOptions, loaded: Co
       await blobs.close();
     },
   };
+}
+
+/** Records looked at between two yields to the event loop in a filter or search (~1 ms of work). */
+const SLICE = 5000;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The records `filter` keeps (all when null), oldest first, yielding to the event loop between slices. */
+async function filterInSlices<T extends CaptureInfo>(records: T[], filter: ((capture: CaptureInfo) => boolean) | null): Promise<T[]> {
+  if (!filter) return records;
+  const kept: T[] = [];
+  for (let start = 0; start < records.length; start += SLICE) {
+    if (start > 0) await yieldToLoop();
+    for (const record of records.slice(start, start + SLICE)) if (filter(record)) kept.push(record);
+  }
+  return kept;
 }
 
 function toInfo(capture: StoredCapture): CaptureInfo {

@@ -145,6 +145,11 @@ export class SegmentedCollection<T extends SeqRecord> {
     return this.#order.ascending(afterSeq);
   }
 
+  /** Every record, oldest first: a copy, safe to walk across awaits. */
+  snapshot(): T[] {
+    return this.#order.toArray();
+  }
+
   /** Newest first, seq < `beforeSeq`. */
   descending(beforeSeq?: number): Generator<T> {
     return this.#order.descending(beforeSeq);

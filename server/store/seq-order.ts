@@ -31,6 +31,13 @@ export class SeqOrder<T extends { seq: number }> {
     if (index >= 0 && this.#slots[index] === old) this.#slots[index] = next;
   }
 
+  /** Every record, oldest first, as a new array (a snapshot that later changes do not touch). */
+  toArray(): T[] {
+    const records: T[] = [];
+    for (const record of this.#slots) if (record) records.push(record);
+    return records;
+  }
+
   /** The oldest record, if any. */
   first(): T | undefined {
     for (const record of this.ascending(0)) return record;
