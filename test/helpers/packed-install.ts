@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { lstat, readdir, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess, type CliResult } from './run-cli.ts';
 import { waitFor } from './wait-for.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,11 +19,7 @@ export interface PackedTarball {
   files: string[];
 }
 
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type RunResult = CliResult;
 
 const SET_BY_NPM_OR_VITEST = new Set(['INIT_CWD', 'NODE', 'NODE_PATH', 'NODE_OPTIONS', 'NODE_ENV', 'TEST', 'MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL', 'FORCE_TTY']);
 
@@ -43,18 +40,9 @@ export function makeIsolatedEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs a command to its end and collects its output. */
+/** Runs a command to its end and collects its output, with nothing from the repo in its environment. */
 export function runCommand(command: string, args: readonly string[], options: { cwd: string; stdin?: string }): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: makeIsolatedEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
+  return runProcess(command, args, { cwd: options.cwd, env: makeIsolatedEnv(), stdin: options.stdin });
 }
 
 /** `npm pack` of the repo into `destination`; with `runScripts: false` it packs the existing dist/ (no prepack build). */

@@ -16,12 +16,13 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [...CLI_NODE_ARGS, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdin: options.stdin });
+}
+
+/** Runs a command to its end with `stdin` written to it, and collects its output and exit code. */
+export function runProcess(command: string, args: readonly string[], options: { cwd?: string; env: NodeJS.ProcessEnv; stdin?: string | Buffer }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI_NODE_ARGS, ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
