@@ -117,7 +117,7 @@ export function announcePublicState(state: TunnelState, previousUrl: string | nu
 }
 
 /** The loud message for a new public URL: which open payments still call back to the old one. */
-export function describeUrlChange(previous: string, next: string, openPayments: readonly PaymentRecord[]): string {
+function describeUrlChange(previous: string, next: string, openPayments: readonly PaymentRecord[]): string {
   const stranded = openPayments.filter((payment) => payment.callbackUrl?.startsWith(previous));
   const list = stranded.map((payment) => `${payment.paymentId} (${payment.status})`).join(', ');
   return `The public URL changed from ${previous} to ${next}. ${stranded.length

@@ -4,7 +4,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 
 export const FILE_MODE = 0o600;
-export const DIR_MODE = 0o700;
+const DIR_MODE = 0o700;
 
 /** Makes the folder (and parents) owner-only; an existing folder is narrowed to 0700 too. */
 export async function ensurePrivateDir(path: string): Promise<void> {

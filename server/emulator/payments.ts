@@ -46,7 +46,7 @@ export interface PaymentBook {
 }
 
 /** The whole lifecycle: where each status may go. CREATED is only ever the first; a final status goes nowhere. */
-export const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
+const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
   CREATED: ['PENDING', ...FINAL_STATUSES],
   PENDING: FINAL_STATUSES,
   SUCCESS: [],
@@ -58,7 +58,7 @@ export const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[
 /** The statuses a control move or a timer may ask for: every target of the table. */
 const SETTABLE: readonly PaymentStatus[] = [...new Set(Object.values(TRANSITIONS).flat())];
 
-export function canMove(from: PaymentStatus, to: PaymentStatus): boolean {
+function canMove(from: PaymentStatus, to: PaymentStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 

@@ -4,7 +4,7 @@
 
 import type { Delivery, HeaderPair } from '../../shared/records.ts';
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 /** Shorter strings are not treated as secrets (they would match ordinary text). */
 const MIN_SECRET_LENGTH = 8;

@@ -6,7 +6,7 @@ import { isProcessAlive } from '../data-dir/lock-holder.ts';
 import { runtimeFilePath, type RuntimeInfo } from '../data-dir/runtime-file.ts';
 
 /** The public localtunnel server lets requests with this header through without its reminder page. */
-export const REMINDER_BYPASS = { 'bypass-tunnel-reminder': 'miahook-tail' } as const;
+const REMINDER_BYPASS = { 'bypass-tunnel-reminder': 'miahook-tail' } as const;
 
 export interface StreamEndpoint {
   /** ws:// or wss:// URL of the event stream. */

@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { OpenedTunnel } from './open-tunnel.ts';
 
 /** Consecutive failed probes (with sockets still connected) after which an online tunnel counts as dead. */
-export const PROBE_FAILURES_TO_DIE = 2;
+const PROBE_FAILURES_TO_DIE = 2;
 /** How soon to probe after socket trouble: a short grace, since sockets also cycle normally. */
 const TROUBLE_GRACE_MS = 250;
 /** How soon to probe again after one failed probe. */

@@ -10,7 +10,7 @@ import { pairHeaders } from '../../../shared/http-headers.ts';
 import type { HeaderPair } from '../../../shared/records.ts';
 import { checkTarget, createGuardedLookup, ForbiddenTargetError, type Resolver, type TargetPolicy } from './target-policy.ts';
 
-export const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface OutboundRequest {
